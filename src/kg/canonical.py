@@ -1,0 +1,176 @@
+"""Canonical Turtle and TriG: the same graph always gives the same bytes.
+
+The rules, so that a change of one fact is a change of one line:
+
+* the prefixes the output uses are declared in the project's fixed order (``kg.namespaces``);
+* graphs, then subjects, are sorted by IRI (blank nodes after IRIs);
+* each triple is one line: the subject alone on its line, then one ``predicate object ;`` line
+  per triple, ``rdf:type`` first, then predicates and objects sorted;
+* blank nodes are relabelled by RDF Dataset Canonicalization, so their labels depend on the
+  graph alone, never on parse order;
+* strings are escaped so that no literal spans lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+import pyoxigraph
+
+from kg.namespaces import PREFIXES, RDF, XSD
+from kg.terms import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Term, Triple
+
+_PN_LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b",
+            "\f": "\\f"}
+_NEEDS_ESCAPE = re.compile(r'[\\"\n\r\t\b\f\x00-\x1f\x7f]')
+_BARE_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_BARE_DECIMAL = re.compile(r"^[+-]?[0-9]*\.[0-9]+$")
+_RDF_TYPE = RDF + "type"
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    char = match.group(0)
+    return _ESCAPES.get(char) or f"\\u{ord(char):04X}"
+
+
+class _Writer:
+    def __init__(self, prefixes: Mapping[str, str]) -> None:
+        # longest namespace first, so kgst: wins over a shorter prefix of it
+        self._namespaces = sorted(prefixes.items(), key=lambda item: -len(item[1]))
+        self.used: set[str] = set()
+        self._cache: dict[str, str] = {}
+
+    def iri(self, iri: str) -> str:
+        cached = self._cache.get(iri)
+        if cached is not None:
+            if ":" in cached and not cached.startswith("<"):
+                self.used.add(cached.split(":", 1)[0])
+            return cached
+        text = f"<{iri}>"
+        for name, ns in self._namespaces:
+            if iri.startswith(ns):
+                local = iri[len(ns):]
+                if local == "" or _PN_LOCAL.match(local):
+                    text = f"{name}:{local}"
+                    self.used.add(name)
+                break
+        self._cache[iri] = text
+        return text
+
+    def term(self, term: Term) -> str:
+        if isinstance(term, NamedNode):
+            return self.iri(term.value)
+        if isinstance(term, BlankNode):
+            return f"_:{term.value}"
+        return self.literal(term)
+
+    def literal(self, literal: Literal) -> str:
+        value = literal.value
+        quoted = '"' + _NEEDS_ESCAPE.sub(_escape_char, value) + '"'
+        if literal.language:
+            return f"{quoted}@{literal.language}"
+        datatype = literal.datatype.value
+        if datatype == XSD + "string":
+            return quoted
+        if datatype == XSD + "integer" and _BARE_INTEGER.match(value):
+            return value
+        if datatype == XSD + "decimal" and _BARE_DECIMAL.match(value):
+            return value
+        if datatype == XSD + "boolean" and value in ("true", "false"):
+            return value
+        return f"{quoted}^^{self.iri(datatype)}"
+
+    def header(self, prefixes: Mapping[str, str]) -> str:
+        return "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in prefixes.items()
+                       if name in self.used)
+
+
+def _term_key(term: Term | DefaultGraph) -> tuple[int, str, str]:
+    if isinstance(term, NamedNode):
+        return (0, term.value, "")
+    if isinstance(term, BlankNode):
+        return (1, term.value, "")
+    if isinstance(term, Literal):
+        return (2, term.value, term.language or term.datatype.value)
+    return (-1, "", "")
+
+
+def _predicate_key(predicate: NamedNode) -> tuple[int, str]:
+    return (0 if predicate.value == _RDF_TYPE else 1, predicate.value)
+
+
+def _canonical_blank_nodes(quads: list[Quad]) -> list[Quad]:
+    if not any(isinstance(q.subject, BlankNode) or isinstance(q.object, BlankNode)
+               or isinstance(q.graph_name, BlankNode) for q in quads):
+        return quads
+    dataset = pyoxigraph.Dataset(quads)
+    dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+    return list(dataset)
+
+
+def _graph_body(writer: _Writer, triples: Iterable[Quad | Triple], indent: str) -> list[str]:
+    by_subject: dict[Term, list[tuple[NamedNode, Term]]] = defaultdict(list)
+    for item in triples:
+        by_subject[item.subject].append((item.predicate, item.object))
+    lines: list[str] = []
+    for subject in sorted(by_subject, key=_term_key):
+        pairs = sorted(set(by_subject[subject]),
+                       key=lambda pair: (_predicate_key(pair[0]), _term_key(pair[1])))
+        lines.append(indent + writer.term(subject))
+        last = len(pairs) - 1
+        for index, (predicate, obj) in enumerate(pairs):
+            verb = "a" if predicate.value == _RDF_TYPE else writer.iri(predicate.value)
+            end = " ." if index == last else " ;"
+            lines.append(f"{indent}    {verb} {writer.term(obj)}{end}")
+        lines.append("")
+    return lines
+
+
+def canonical_trig(quads: Iterable[Quad], prefixes: Mapping[str, str] = PREFIXES) -> str:
+    """The canonical TriG text of ``quads``: same dataset, same bytes.
+
+    >>> from kg.terms import NamedNode, Literal, Quad
+    >>> g = NamedNode("https://kg.example.org/graph/g1")
+    >>> s = NamedNode("https://kg.example.org/id/a")
+    >>> p = NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+    >>> print(canonical_trig([Quad(s, p, Literal("A", language="en"), g)]), end="")
+    @prefix kgr: <https://kg.example.org/id/> .
+    @prefix kgg: <https://kg.example.org/graph/> .
+    @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+    <BLANKLINE>
+    kgg:g1 {
+        kgr:a
+            skos:prefLabel "A"@en .
+    }
+    """
+    items = _canonical_blank_nodes(list(quads))
+    writer = _Writer(prefixes)
+    by_graph: dict[NamedNode | BlankNode | DefaultGraph, list[Quad]] = defaultdict(list)
+    for quad in items:
+        by_graph[quad.graph_name].append(quad)
+    body: list[str] = []
+    for graph in sorted(by_graph, key=_term_key):
+        if isinstance(graph, DefaultGraph):
+            body.extend(_graph_body(writer, by_graph[graph], ""))
+            continue
+        body.append(writer.term(graph) + " {")
+        inner = _graph_body(writer, by_graph[graph], "    ")
+        if inner and inner[-1] == "":
+            inner.pop()
+        body.extend(inner)
+        body.append("}")
+        body.append("")
+    if body and body[-1] == "":
+        body.pop()
+    head = writer.header(prefixes)
+    return head + ("\n" if head and body else "") + "\n".join(body) + ("\n" if body else "")
+
+
+def canonical_turtle(triples: Iterable[Quad | Triple], prefixes: Mapping[str, str] = PREFIXES
+                     ) -> str:
+    """The canonical Turtle text of ``triples`` (graph names, if any, are dropped)."""
+    as_quads = [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples]
+    return canonical_trig(as_quads, prefixes)

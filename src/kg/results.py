@@ -1,0 +1,199 @@
+"""Query results: rows of RDF terms, usable from a notebook, written in the W3C formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal as TypingLiteral
+from xml.sax.saxutils import escape, quoteattr
+
+from kg.errors import UsageError
+from kg.terms import BlankNode, Literal, NamedNode, Term, Triple, XSD_STRING
+
+if TYPE_CHECKING:
+    import rdflib
+
+Row = tuple[Term | None, ...]
+ResultKind = TypingLiteral["select", "ask", "graph"]
+
+RESULT_FORMATS = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+
+
+@dataclass
+class QueryResult:
+    """What a query returned: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT/DESCRIBE).
+
+    ``rows`` holds tuples of terms in the order of ``variables``; ``None`` is an unbound value.
+    """
+
+    kind: ResultKind
+    variables: list[str] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[Triple] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.triples) if self.kind == "graph" else len(self.rows)
+
+    def __bool__(self) -> bool:
+        if self.kind == "ask":
+            return bool(self.boolean)
+        return len(self) > 0
+
+    def table(self) -> list[tuple[str | None, ...]]:
+        """Rows as plain strings: IRIs, literals' lexical forms, blank node labels, ``None``."""
+        return [tuple(None if t is None else t.value for t in row) for row in self.rows]
+
+    def dicts(self) -> list[dict[str, Any]]:
+        """Rows as dictionaries of Python values (``int``, ``bool``, ``str``...), unbound left out."""
+        return [
+            {var: python_value(term) for var, term in zip(self.variables, row, strict=True)
+             if term is not None}
+            for row in self.rows
+        ]
+
+    def column(self, variable: str) -> list[str | None]:
+        """One column as plain strings."""
+        index = self.variables.index(variable)
+        return [None if row[index] is None else row[index].value for row in self.rows]  # type: ignore[union-attr]
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame of :meth:`dicts` (needs pandas)."""
+        try:
+            import pandas as pd  # noqa: PLC0415
+        except ImportError:
+            raise UsageError("to_dataframe() needs pandas: pip install pandas") from None
+        return pd.DataFrame(self.dicts(), columns=self.variables)
+
+    def to_rdflib(self) -> rdflib.Graph:
+        """The triples of a CONSTRUCT/DESCRIBE result as an ``rdflib.Graph``."""
+        from kg.rdflib_bridge import triples_to_rdflib  # noqa: PLC0415
+
+        return triples_to_rdflib(self.triples)
+
+    def serialize(self, fmt: str) -> bytes:
+        """The results in a W3C format: ``json``, ``xml``, ``csv`` or ``tsv``."""
+        if self.kind == "graph":
+            raise UsageError("a CONSTRUCT/DESCRIBE result is RDF: use an RDF format")
+        writer = {"json": _to_json, "xml": _to_xml, "csv": _to_csv, "tsv": _to_tsv}.get(fmt)
+        if writer is None:
+            raise UsageError(f"unknown results format {fmt!r}: use json, xml, csv or tsv")
+        return writer(self)
+
+
+def python_value(term: Term) -> Any:
+    """A Python value for a term: numbers and booleans as such, everything else as a string."""
+    if isinstance(term, Literal):
+        datatype = term.datatype.value.rsplit("#", 1)[-1]
+        try:
+            if datatype in {"integer", "int", "long", "short", "nonNegativeInteger",
+                            "positiveInteger"}:
+                return int(term.value)
+            if datatype in {"decimal", "double", "float"}:
+                return float(term.value)
+        except ValueError:
+            return term.value
+        if datatype == "boolean":
+            return term.value in ("true", "1")
+    return term.value
+
+
+def _json_term(term: Term) -> dict[str, str]:
+    if isinstance(term, NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype != XSD_STRING:
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def _to_json(result: QueryResult) -> bytes:
+    if result.kind == "ask":
+        doc: dict[str, Any] = {"head": {}, "boolean": bool(result.boolean)}
+    else:
+        bindings = [
+            {var: _json_term(t) for var, t in zip(result.variables, row, strict=True)
+             if t is not None}
+            for row in result.rows
+        ]
+        doc = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+    return json.dumps(doc, ensure_ascii=False).encode()
+
+
+def _xml_term(term: Term) -> str:
+    if isinstance(term, NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if term.language:
+        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+    if term.datatype != XSD_STRING:
+        return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+    return f"<literal>{escape(term.value)}</literal>"
+
+
+def _to_xml(result: QueryResult) -> bytes:
+    out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n']
+    if result.kind == "ask":
+        out.append(f"<head/>\n<boolean>{'true' if result.boolean else 'false'}</boolean>\n")
+    else:
+        out.append("<head>")
+        out.extend(f"<variable name={quoteattr(v)}/>" for v in result.variables)
+        out.append("</head>\n<results>\n")
+        for row in result.rows:
+            out.append("<result>")
+            out.extend(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                       for v, t in zip(result.variables, row, strict=True) if t is not None)
+            out.append("</result>\n")
+        out.append("</results>\n")
+    out.append("</sparql>\n")
+    return "".join(out).encode()
+
+
+def _to_csv(result: QueryResult) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    if result.kind == "ask":
+        writer.writerow(["_askResult"])
+        writer.writerow(["true" if result.boolean else "false"])
+    else:
+        writer.writerow(result.variables)
+        for row in result.rows:
+            writer.writerow(["" if t is None else
+                             (f"_:{t.value}" if isinstance(t, BlankNode) else t.value)
+                             for t in row])
+    return buffer.getvalue().encode()
+
+
+def _tsv_term(term: Term | None) -> str:
+    if term is None:
+        return ""
+    return str(term)
+
+
+def _to_tsv(result: QueryResult) -> bytes:
+    if result.kind == "ask":
+        return b"?_askResult\n" + (b"true\n" if result.boolean else b"false\n")
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    lines.extend("\t".join(_tsv_term(t) for t in row) for row in result.rows)
+    return ("\n".join(lines) + "\n").encode()
+
+
+def rows_as_set(result: QueryResult) -> set[Sequence[str | None]]:
+    """The rows as a set of string tuples, for comparing results across engines."""
+    return set(result.table())

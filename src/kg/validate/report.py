@@ -1,0 +1,153 @@
+"""Validation reports: findings, grouped for people, as JSON for programs, as ``sh:ValidationReport``.
+
+The JSON schema (``kg validate --format json``)::
+
+    {
+      "conforms": true | false,          # no finding at or above the --fail-on severity
+      "standalone": false,               # validated alone, or in the context of the graph
+      "counts": {"Violation": 0, "Warning": 2, "Info": 0},
+      "findings": [
+        {"focus": IRI or "_:label", "label": str | null, "path": str | null,
+         "value": str | null, "severity": "Violation" | "Warning" | "Info",
+         "component": IRI, "shape": IRI or "_:label", "message": str}
+      ]
+    }
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+
+from kg.canonical import canonical_turtle
+from kg.namespaces import RDF, SH
+from kg.terms import BlankNode, Literal, NamedNode, Term, Triple
+
+SEVERITIES = ("Violation", "Warning", "Info")
+_RANK = {"Violation": 3, "Warning": 2, "Info": 1}
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One validation result."""
+
+    focus: str
+    path: str | None
+    value: str | None
+    severity: str
+    component: str
+    message: str
+    shape: str
+    label: str | None = field(default=None, compare=False)
+
+    def key(self) -> tuple[str, str | None, str | None, str, str, str]:
+        """Identity of a finding regardless of wording (for comparing validators)."""
+        return (self.focus, self.path, self.value, self.component, self.severity, self.shape)
+
+    @property
+    def component_name(self) -> str:
+        return self.component.rsplit("#", 1)[-1]
+
+
+@dataclass
+class ValidationReport:
+    """The findings of one validation, and whether they let the data in."""
+
+    findings: list[Finding]
+    standalone: bool = False
+    fail_on: str = "Violation"
+    fallback_note: str | None = None
+
+    @property
+    def conforms(self) -> bool:
+        threshold = _RANK[self.fail_on]
+        return not any(_RANK[f.severity] >= threshold for f in self.findings)
+
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys(SEVERITIES, 0)
+        for finding in self.findings:
+            out[finding.severity] += 1
+        return out
+
+    def by_entity(self) -> dict[str, list[Finding]]:
+        groups: dict[str, list[Finding]] = defaultdict(list)
+        for finding in sorted(self.findings, key=lambda f: (f.focus, -_RANK[f.severity],
+                                                            f.path or "", f.message)):
+            groups[finding.focus].append(finding)
+        return dict(groups)
+
+    def to_json(self) -> str:
+        doc = {
+            "conforms": self.conforms,
+            "standalone": self.standalone,
+            "counts": self.counts(),
+            "findings": [
+                {"focus": f.focus, "label": f.label, "path": f.path, "value": f.value,
+                 "severity": f.severity, "component": f.component, "shape": f.shape,
+                 "message": f.message}
+                for f in sorted(self.findings)
+            ],
+        }
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+    def to_turtle(self) -> str:
+        """The standard ``sh:ValidationReport`` in canonical Turtle."""
+        sh = SH
+        report = BlankNode("report")
+        triples = [
+            Triple(report, NamedNode(RDF + "type"), NamedNode(sh + "ValidationReport")),
+            Triple(report, NamedNode(sh + "conforms"), Literal(
+                "true" if self.conforms else "false",
+                datatype=NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))),
+        ]
+        for index, f in enumerate(sorted(self.findings)):
+            node = BlankNode(f"r{index}")
+            triples += [
+                Triple(report, NamedNode(sh + "result"), node),
+                Triple(node, NamedNode(RDF + "type"), NamedNode(sh + "ValidationResult")),
+                Triple(node, NamedNode(sh + "focusNode"), _node(f.focus)),
+                Triple(node, NamedNode(sh + "resultSeverity"), NamedNode(sh + f.severity)),
+                Triple(node, NamedNode(sh + "sourceConstraintComponent"), NamedNode(f.component)),
+                Triple(node, NamedNode(sh + "sourceShape"), _node(f.shape)),
+                Triple(node, NamedNode(sh + "resultMessage"), Literal(f.message)),
+            ]
+            if f.path:
+                path = f.path
+                triples.append(Triple(node, NamedNode(sh + "resultPath"),
+                                      NamedNode(path[1:-1]) if path.startswith("<")
+                                      and path.endswith(">") else Literal(path)))
+            if f.value is not None:
+                triples.append(Triple(node, NamedNode(sh + "value"), Literal(f.value)))
+        return canonical_turtle(triples)
+
+    def to_text(self) -> str:
+        """The report for people: findings grouped by entity, with its label."""
+        counts = self.counts()
+        scope = "alone" if self.standalone else "in the context of the graph"
+        if not self.findings:
+            return f"Conforms ({scope}): no findings.\n"
+        lines = []
+        for focus, findings in self.by_entity().items():
+            label = findings[0].label
+            lines.append(f"{label} <{focus}>" if label else f"<{focus}>")
+            for f in findings:
+                where = f" {f.path}" if f.path else ""
+                value = f" = {f.value}" if f.value is not None else ""
+                lines.append(f"  {f.severity}:{where}{value}: {f.message}")
+            lines.append("")
+        verdict = "Conforms" if self.conforms else "Does not conform"
+        summary = (f"{verdict} ({scope}): {counts['Violation']} violation(s), "
+                   f"{counts['Warning']} warning(s), {counts['Info']} info.")
+        if self.fallback_note:
+            summary += f"\n{self.fallback_note}"
+        return "\n".join(lines) + summary + "\n"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"conforms": self.conforms, "findings": [asdict(f) for f in self.findings]}
+
+
+def _node(text: str) -> Term:
+    if text.startswith("_:"):
+        return BlankNode(text[2:])
+    return NamedNode(text)
