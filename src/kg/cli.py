@@ -19,6 +19,7 @@ from kg.api import EXPORT_FORMATS, Project, open_project
 from kg.errors import EXIT_BAD_INPUT, KgError, UsageError
 from kg.namespaces import shorten
 from kg.results import RESULT_FORMATS, QueryResult
+from kg.store.factory import StoreOptions, open_store
 from kg.terms import BlankNode, Literal, Term
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -27,20 +28,16 @@ F = TypeVar("F", bound=Callable[..., Any])
 class Context:
     """Options every command shares; the project is opened on first use."""
 
-    def __init__(self, project: Path | None, store: Path | None, debug: bool) -> None:
+    def __init__(self, project: Path | None, store: StoreOptions, debug: bool) -> None:
         self.project_path = project
-        self.store_path = store
+        self.store_options = store
         self.debug = debug
         self._project: Project | None = None
 
     @property
     def project(self) -> Project:
         if self._project is None:
-            store = None
-            if self.store_path is not None:
-                from kg.store.disk import open_disk_store  # noqa: PLC0415
-
-                store = open_disk_store(self.store_path, self.project_path)
+            store = open_store(self.store_options, self.project_path)
             self._project = open_project(self.project_path, store=store)
         return self._project
 
@@ -72,12 +69,24 @@ def _errors(func: F) -> F:
               help="Project folder (ontology/, data/, queries/); default: here, else bundled.")
 @click.option("--store", type=click.Path(path_type=Path), envvar="KG_STORE",
               help="On-disk Oxigraph store to use instead of an in-memory one.")
+@click.option("--endpoint", envvar="KG_ENDPOINT", metavar="URL",
+              help="A remote SPARQL 1.1 query endpoint to use as the store.")
+@click.option("--update-endpoint", envvar="KG_UPDATE_ENDPOINT", metavar="URL",
+              help="The endpoint's SPARQL Update URL, if not the query URL.")
+@click.option("--gsp-endpoint", envvar="KG_GSP_ENDPOINT", metavar="URL",
+              help="The endpoint's Graph Store Protocol URL, if it has one.")
+@click.option("--user", envvar="KG_USER", help="User name for the endpoint.")
+@click.option("--password", envvar="KG_PASSWORD", help="Password (prefer KG_PASSWORD).")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @click.version_option(package_name="kg")
 @click.pass_context
-def cli(ctx: click.Context, project: Path | None, store: Path | None, debug: bool) -> None:
+def cli(ctx: click.Context, project: Path | None, store: Path | None, endpoint: str | None,
+        update_endpoint: str | None, gsp_endpoint: str | None, user: str | None,
+        password: str | None, debug: bool) -> None:
     """Keep a knowledge graph: query it, export it, validate and add new facts."""
-    ctx.obj = Context(project, store, debug)
+    options = StoreOptions(path=store, endpoint=endpoint, update_endpoint=update_endpoint,
+                           gsp_endpoint=gsp_endpoint, user=user, password=password)
+    ctx.obj = Context(project, options, debug)
 
 
 def _console(output: Any = None) -> Console:
@@ -282,6 +291,19 @@ def stats_command(obj: Context) -> None:
     for source, name, count in stats.sources:
         sources.add_row(shorten(source), name, str(count))
     console.print(sources)
+
+
+def _register_extensions() -> None:
+    """Commands that live in their own modules (stores, the server)."""
+    from kg.cli_serve import serve_command  # noqa: PLC0415
+    from kg.cli_store import store_commands  # noqa: PLC0415
+
+    cli.add_command(serve_command)
+    for command in store_commands:
+        cli.add_command(command)
+
+
+_register_extensions()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
