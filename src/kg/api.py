@@ -24,7 +24,7 @@ from kg.queries import NamedQuery, find, parse_value
 from kg.rdfio import TRIG, format_named, parse_bytes, parse_file, serialize
 from kg.results import QueryResult
 from kg.store.base import Store
-from kg.terms import DefaultGraph, NamedNode, Quad, Term
+from kg.terms import DefaultGraph, NamedNode, Quad, Term, term_value
 from kg.validate.delta import validate_in_context, validate_standalone
 from kg.validate.report import Finding, ValidationReport
 from kg.validate.shacl import run_shacl, shapes_graph
@@ -98,7 +98,7 @@ class Project:
             if not (q.subject in graph_names and (q.predicate.value in _PROVENANCE_PREDICATES
                                                   or q.predicate.value == RDF + "type"))
         }
-        return sorted(facts, key=lambda q: (q.subject.value, q.predicate.value, str(q.object)))
+        return sorted(facts, key=lambda q: (str(q.subject), q.predicate.value, str(q.object)))
 
     def export(self, fmt: str = "trig", *, graph: str | None = None, provenance: bool = True,
                frame_class: str | None = None) -> bytes:
@@ -167,7 +167,7 @@ class Project:
         return quads
 
     def _label(self, findings: Iterable[Finding], extra: Sequence[Quad] = ()) -> list[Finding]:
-        from dataclasses import replace  # noqa: PLC0415
+        from dataclasses import replace
 
         items = list(findings)
         labels = self.labels({f.focus for f in items if not f.focus.startswith("_:")}, extra)
@@ -181,8 +181,9 @@ class Project:
                             "http://xmlns.com/foaf/0.1/name", RDFS + "label",
                             "https://schema.org/name")
         for q in extra:
-            if q.predicate.value in label_predicates and q.subject.value in wanted:
-                out.setdefault(q.subject.value, q.object.value)
+            subject, obj = term_value(q.subject), term_value(q.object)
+            if q.predicate.value in label_predicates and subject in wanted and obj is not None:
+                out.setdefault(subject or "", obj)
         for start in range(0, len(wanted), 200):
             chunk = [NamedNode(i) for i in wanted[start:start + 200]]
             values = " ".join(str(n) for n in chunk)
@@ -279,7 +280,7 @@ def open_project(path: str | Path | None = None, *, store: Store | None = None) 
 
     Without ``store``, an in-memory Oxigraph store is built from ``ontology/`` and ``data/``.
     """
-    from kg.store.embedded import EmbeddedStore  # noqa: PLC0415
+    from kg.store.embedded import EmbeddedStore
 
     files = ProjectFiles(find_root(path))
     if store is None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import pyoxigraph
 
@@ -112,7 +113,7 @@ def _canonical_blank_nodes(quads: list[Quad]) -> list[Quad]:
 
 
 def _graph_body(writer: _Writer, triples: Iterable[Quad | Triple], indent: str) -> list[str]:
-    by_subject: dict[Term, list[tuple[NamedNode, Term]]] = defaultdict(list)
+    by_subject: dict[Any, list[tuple[NamedNode, Any]]] = defaultdict(list)
     for item in triples:
         by_subject[item.subject].append((item.predicate, item.object))
     lines: list[str] = []

@@ -169,8 +169,8 @@ def query_command(obj: Context, name: str | None, expression: str | None, params
     if expression is not None:
         result = project.query(expression, bound, timeout=timeout)
     elif name is not None and name.endswith(".rq"):
-        from kg.queries import load_query  # noqa: PLC0415
-        from kg.rdfio import read_bytes  # noqa: PLC0415
+        from kg.queries import load_query
+        from kg.rdfio import read_bytes
 
         read_bytes(name)
         named = load_query(Path(name))
@@ -183,8 +183,8 @@ def query_command(obj: Context, name: str | None, expression: str | None, params
 def _emit_result(result: QueryResult, fmt: str, output: Path | None) -> None:
     fmt = fmt.lower()
     if result.kind == "graph":
-        from kg.canonical import canonical_turtle  # noqa: PLC0415
-        from kg.rdfio import format_named, serialize  # noqa: PLC0415
+        from kg.canonical import canonical_turtle
+        from kg.rdfio import format_named, serialize
 
         if fmt in ("table", "ttl", "turtle", "text/turtle"):
             _write(canonical_turtle(result.triples).encode(), output)
@@ -218,7 +218,7 @@ def export_command(obj: Context, fmt: str, output: Path | None, graph: str | Non
                    no_provenance: bool, frame_class: str | None) -> None:
     """Export the graph: canonical Turtle/TriG, compact JSON-LD, N-Triples, N-Quads, RDF/XML."""
     if output is not None and fmt == "trig" and output.suffix:
-        from kg.rdfio import guess_format  # noqa: PLC0415
+        from kg.rdfio import guess_format
 
         fmt = guess_format(output).extension
     if frame_class is not None and fmt not in ("jsonld", "json-ld", "application/ld+json"):
@@ -264,7 +264,7 @@ def validate_command(obj: Context, files: tuple[Path, ...], standalone: bool, fm
 def add_command(obj: Context, files: tuple[Path, ...], input_format: str | None,
                 fail_on: str) -> None:
     """Validate FILES in context and, only if they conform, add them to data/ and the store."""
-    from kg.errors import ValidationFailed  # noqa: PLC0415
+    from kg.errors import ValidationFailed
 
     try:
         outcome = obj.project.add(files, fmt=input_format, fail_on=fail_on)
@@ -295,8 +295,8 @@ def stats_command(obj: Context) -> None:
 
 def _register_extensions() -> None:
     """Commands that live in their own modules (stores, the server)."""
-    from kg.cli_serve import serve_command  # noqa: PLC0415
-    from kg.cli_store import store_commands  # noqa: PLC0415
+    from kg.cli_serve import serve_command
+    from kg.cli_store import store_commands
 
     cli.add_command(serve_command)
     for command in store_commands:

@@ -99,7 +99,7 @@ def apply(store: Store, new: Sequence[Quad], texts: dict[Path, str]) -> list[Pat
             temporary.unlink(missing_ok=True)
         raise
     for target, temporary in temporaries.items():
-        os.replace(temporary, target)
+        temporary.replace(target)
     if hasattr(store, "flush"):
         store.flush()
     return sorted(texts)
@@ -115,7 +115,7 @@ def writable(files: ProjectFiles) -> None:
 
 def new_quads(store: Store, quads: Sequence[Quad]) -> list[Quad]:
     """The quads not yet in the store."""
-    existing = set()
+    existing: set[Quad] = set()
     graphs: dict[NamedNode | BlankNode | DefaultGraph, None] = {}
     for q in quads:
         graphs.setdefault(q.graph_name, None)

@@ -140,7 +140,7 @@ def _sort_key(node: Term) -> tuple[int, str]:
 
 
 def _node_objects(context: Context, triples: Iterable[Quad | Triple]) -> list[dict[str, Any]]:
-    by_subject: dict[Term, list[tuple[str, Term]]] = defaultdict(list)
+    by_subject: dict[Any, list[tuple[str, Any]]] = defaultdict(list)
     for t in triples:
         by_subject[t.subject].append((t.predicate.value, t.object))
     nodes = []
@@ -182,7 +182,7 @@ def frame(triples: Iterable[Quad | Triple], context: Context, roots: set[Term]) 
     embedded one level deep (graph names are dropped)."""
     items = [Triple(t.subject, t.predicate, t.object) for t in triples]
     nodes = {n[context.id_alias]: n for n in _node_objects(context, items)}
-    incoming: dict[Term, list[Triple]] = defaultdict(list)
+    incoming: dict[Any, list[Triple]] = defaultdict(list)
     for t in items:
         if t.object in roots and t.predicate.value != _TYPE:
             incoming[t.object].append(t)
@@ -196,8 +196,8 @@ def frame(triples: Iterable[Quad | Triple], context: Context, roots: set[Term]) 
             document[key] = _embed(value, nodes, roots_ids={_node_id(context, r) for r in roots},
                                    id_alias=context.id_alias)
         reverse: dict[str, list[Any]] = defaultdict(list)
-        for t in sorted(incoming.get(root, []), key=lambda t: (t.predicate.value, t.subject.value)):
-            subject_id = _node_id(context, t.subject)
+        for t in sorted(incoming.get(root, []), key=lambda t: (t.predicate.value, str(t.subject))):
+            subject_id = _node_id(context, t.subject)  # type: ignore[arg-type]
             embedded = {k: v for k, v in nodes.get(subject_id, {context.id_alias: subject_id}).items()
                         if not (isinstance(v, str) and v == root_id)}
             reverse[context.compact_iri(t.predicate.value)].append(embedded)

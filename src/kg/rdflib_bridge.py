@@ -9,7 +9,9 @@ import rdflib
 from kg.terms import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Term, Triple
 
 
-def to_rdflib_term(term: Term) -> rdflib.term.Identifier:
+def to_rdflib_term(term: Term | Triple) -> rdflib.term.Identifier:
+    if isinstance(term, Triple):
+        raise TypeError("RDF 1.2 triple terms are not supported")
     if isinstance(term, NamedNode):
         return rdflib.URIRef(term.value)
     if isinstance(term, BlankNode):
@@ -39,7 +41,7 @@ def triples_to_rdflib(triples: Iterable[Quad | Triple], graph: rdflib.Graph | No
     out = graph if graph is not None else rdflib.Graph()
     add = out.add
     for t in triples:
-        add((to_rdflib_term(t.subject), to_rdflib_term(t.predicate),  # type: ignore[arg-type]
+        add((to_rdflib_term(t.subject), to_rdflib_term(t.predicate),
              to_rdflib_term(t.object)))
     return out
 
@@ -48,8 +50,8 @@ def quads_to_rdflib(quads: Iterable[Quad]) -> rdflib.Dataset:
     """An ``rdflib.Dataset`` of the quads, graph names kept."""
     dataset = rdflib.Dataset()
     for q in quads:
-        graph = (dataset.default_graph if isinstance(q.graph_name, DefaultGraph)  # type: ignore[attr-defined]
-                 else dataset.graph(to_rdflib_term(q.graph_name)))  # type: ignore[arg-type]
+        graph = (dataset.default_graph if isinstance(q.graph_name, DefaultGraph)
+                 else dataset.graph(to_rdflib_term(q.graph_name)))
         graph.add((to_rdflib_term(q.subject), to_rdflib_term(q.predicate),
                    to_rdflib_term(q.object)))
     return dataset

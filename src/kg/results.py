@@ -7,11 +7,12 @@ import io
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal as TypingLiteral
+from typing import TYPE_CHECKING, Any
+from typing import Literal as TypingLiteral
 from xml.sax.saxutils import escape, quoteattr
 
 from kg.errors import UsageError
-from kg.terms import BlankNode, Literal, NamedNode, Term, Triple, XSD_STRING
+from kg.terms import XSD_STRING, BlankNode, Literal, NamedNode, Term, Triple
 
 if TYPE_CHECKING:
     import rdflib
@@ -71,14 +72,14 @@ class QueryResult:
     def to_dataframe(self) -> Any:
         """A pandas DataFrame of :meth:`dicts` (needs pandas)."""
         try:
-            import pandas as pd  # noqa: PLC0415
+            import pandas as pd  # type: ignore[import-untyped]
         except ImportError:
             raise UsageError("to_dataframe() needs pandas: pip install pandas") from None
         return pd.DataFrame(self.dicts(), columns=self.variables)
 
     def to_rdflib(self) -> rdflib.Graph:
         """The triples of a CONSTRUCT/DESCRIBE result as an ``rdflib.Graph``."""
-        from kg.rdflib_bridge import triples_to_rdflib  # noqa: PLC0415
+        from kg.rdflib_bridge import triples_to_rdflib
 
         return triples_to_rdflib(self.triples)
 

@@ -35,8 +35,10 @@ __all__ = [
 ]
 
 
-def term_value(term: Term | None) -> str | None:
+def term_value(term: Term | Triple | None) -> str | None:
     """The plain string of a term: an IRI, a blank node's label, a literal's lexical form."""
     if term is None:
         return None
+    if isinstance(term, Triple):
+        raise TypeError("RDF 1.2 triple terms are not supported")
     return term.value

@@ -86,7 +86,7 @@ class Store(ABC):
     def __len__(self) -> int:
         """The number of quads."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027  (most stores have nothing to release)
         """Release the store (files, connections). Idempotent."""
 
     def __enter__(self) -> Store:

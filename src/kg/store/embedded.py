@@ -16,7 +16,6 @@ from kg.store.base import Progress, Store, refuse_update
 from kg.terms import BlankNode, DefaultGraph, GraphName, NamedNode, Quad, Term
 
 
-
 def query_syntax_error(error: SyntaxError) -> QuerySyntaxError:
     """A :class:`QuerySyntaxError` with the line and column Oxigraph's parser gave."""
     message = str(error.msg if getattr(error, "msg", None) else error)
