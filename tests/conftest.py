@@ -15,7 +15,7 @@ import kg
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
-KG = [sys.executable, "-m", "kg.cli"]
+KG = [sys.executable, "-m", "kg"]
 
 
 def in_ci() -> bool:

@@ -30,7 +30,7 @@ def test_dataframe(project: kg.Project) -> None:
 
 
 def test_construct_as_rdflib_graph(project: kg.Project) -> None:
-    result = project.query("CONSTRUCT { ?s a org:Site } WHERE { ?s a org:Site }")
+    result = project.query("CONSTRUCT { ?s a org:Site } WHERE { ?s a/rdfs:subClassOf* org:Site }")
     graph = result.to_rdflib()
     assert isinstance(graph, rdflib.Graph)
     assert len(graph) == 5

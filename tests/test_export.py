@@ -77,7 +77,7 @@ def test_jsonld_expanded_by_pyld_is_the_same_graph(project: kg.Project) -> None:
 
 def test_frame_nests_each_organization_with_its_sites(project: kg.Project) -> None:
     document = json.loads(project.export("jsonld", frame_class="org:Organization"))
-    by_id = {node["@id"]: node for node in document["@graph"]}
+    by_id = {node.get("@id", node.get("id")): node for node in document["@graph"]}
     assert "kgr:great-stone-industrial-park" in by_id
     park = json.dumps(by_id["kgr:great-stone-industrial-park"], ensure_ascii=False)
     assert "Veliky Kamen" in park  # the site's other name, nested inside the organization

@@ -308,12 +308,12 @@ _register_extensions()
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``kg`` console script."""
+    args = list(argv) if argv is not None else sys.argv[1:]
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="kg")
-    except KgError as error:  # raised while parsing global options
+        cli.main(args=args, prog_name="kg")
+    except KgError as error:  # raised while opening the project or the store
+        if "--debug" in args:
+            raise
         click.echo(f"kg: error: {error}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        sys.exit(error.exit_code)
 
-
-if __name__ == "__main__":
-    main()

@@ -182,6 +182,8 @@ def frame(triples: Iterable[Quad | Triple], context: Context, roots: set[Term]) 
     embedded one level deep (graph names are dropped)."""
     items = [Triple(t.subject, t.predicate, t.object) for t in triples]
     nodes = {n[context.id_alias]: n for n in _node_objects(context, items)}
+    root_ids = {_node_id(context, r) for r in roots}
+    id_terms = {d.term for defs in context.by_iri.values() for d in defs if d.coercion == "@id"}
     incoming: dict[Any, list[Triple]] = defaultdict(list)
     for t in items:
         if t.object in roots and t.predicate.value != _TYPE:
@@ -193,28 +195,30 @@ def frame(triples: Iterable[Quad | Triple], context: Context, roots: set[Term]) 
         for key, value in list(document.items()):
             if key in (context.id_alias, context.type_alias):
                 continue
-            document[key] = _embed(value, nodes, roots_ids={_node_id(context, r) for r in roots},
-                                   id_alias=context.id_alias)
+            document[key] = _embed(value, nodes, root_ids, coerced=key in id_terms)
         reverse: dict[str, list[Any]] = defaultdict(list)
         for t in sorted(incoming.get(root, []), key=lambda t: (t.predicate.value, str(t.subject))):
             subject_id = _node_id(context, t.subject)  # type: ignore[arg-type]
-            embedded = {k: v for k, v in nodes.get(subject_id, {context.id_alias: subject_id}).items()
-                        if not (isinstance(v, str) and v == root_id)}
-            reverse[context.compact_iri(t.predicate.value)].append(embedded)
+            node = nodes.get(subject_id, {context.id_alias: subject_id})
+            reverse[context.compact_iri(t.predicate.value)].append(
+                {k: v for k, v in node.items() if v != root_id})
         if reverse:
             document["@reverse"] = dict(reverse)
         documents.append(document)
     return {"@context": context.raw, "@graph": documents}
 
 
-def _embed(value: Any, nodes: dict[str, dict[str, Any]], roots_ids: set[str],
-           id_alias: str) -> Any:
+def _embed(value: Any, nodes: dict[str, dict[str, Any]], root_ids: set[str], *,
+           coerced: bool) -> Any:
+    """The node object a reference points to, in place of the reference (roots stay references)."""
     if isinstance(value, list):
-        return [_embed(v, nodes, roots_ids, id_alias) for v in value]
+        return [_embed(v, nodes, root_ids, coerced=coerced) for v in value]
     target = None
     if isinstance(value, dict) and set(value) == {"@id"}:
         target = value["@id"]
-    if target and target in nodes and target not in roots_ids:
+    elif coerced and isinstance(value, str):
+        target = value
+    if target is not None and target in nodes and target not in root_ids:
         return nodes[target]
     return value
 
