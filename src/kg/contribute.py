@@ -93,13 +93,16 @@ def apply(store: Store, new: Sequence[Quad], texts: dict[Path, str]) -> list[Pat
                 out.flush()
                 os.fsync(out.fileno())
             temporaries[target] = Path(name)
-        store.add_quads(new)
+
+        def publish() -> None:
+            for target, temporary in temporaries.items():
+                temporary.replace(target)
+
+        store.add_contribution(new, publish)
     except BaseException:
         for temporary in temporaries.values():
             temporary.unlink(missing_ok=True)
         raise
-    for target, temporary in temporaries.items():
-        temporary.replace(target)
     if hasattr(store, "flush"):
         store.flush()
     return sorted(texts)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from kg.errors import ReadOnlyQueryError
@@ -73,6 +73,14 @@ class Store(ABC):
     @abstractmethod
     def add_quads(self, quads: Iterable[Quad]) -> int:
         """Add quads atomically: all of them, or (on any error) none. Returns how many."""
+
+    def add_contribution(self, quads: Sequence[Quad], publish: Callable[[], None]) -> int:
+        """Add ``quads`` atomically and run ``publish`` (which puts the new ``data/`` files in
+        place) as one change. Stores that record which files they were built from (on disk)
+        override this so that a crash between the two is noticed, never silently kept."""
+        count = self.add_quads(quads)
+        publish()
+        return count
 
     @abstractmethod
     def load_file(self, path: Path, fmt: str, *, progress: Progress | None = None) -> int:

@@ -27,11 +27,11 @@ def open_store(options: StoreOptions, project: Path | None = None) -> Store | No
     if options.path is not None and options.endpoint is not None:
         raise UsageError("give --store or --endpoint, not both")
     if options.path is not None:
-        from kg.store.disk import open_disk_store  # noqa: PLC0415
+        from kg.store.disk import open_disk_store
 
         return open_disk_store(options.path, project)
     if options.endpoint is not None:
-        from kg.store.remote import RemoteStore  # noqa: PLC0415
+        from kg.store.remote import RemoteStore
 
         return RemoteStore(
             options.endpoint,
