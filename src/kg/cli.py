@@ -5,6 +5,7 @@ Exit codes: 0 success (or conforms), 1 does not conform, 2 bad input or usage, 3
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from functools import wraps
@@ -16,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kg.api import EXPORT_FORMATS, Project, open_project
-from kg.errors import EXIT_BAD_INPUT, KgError, UsageError
+from kg.errors import KgError, UsageError
 from kg.namespaces import shorten
 from kg.results import RESULT_FORMATS, QueryResult
 from kg.store.factory import StoreOptions, open_store
@@ -309,6 +310,9 @@ _register_extensions()
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``kg`` console script."""
     args = list(argv) if argv is not None else sys.argv[1:]
+    if "--debug" not in args:
+        # an ill-typed literal is a validation finding; rdflib would also log it with a traceback
+        logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
     try:
         cli.main(args=args, prog_name="kg")
     except KgError as error:  # raised while opening the project or the store

@@ -164,6 +164,14 @@ def _iri(text: str, name: str) -> NamedNode:
         raise ParameterError(f"parameter {name!r}: {text!r} is not an IRI ({error})") from None
 
 
+def _lang_literal(lexical: str, language: str, name: str) -> Literal:
+    try:
+        return Literal(lexical, language=language.lower())
+    except ValueError as error:
+        raise ParameterError(f"parameter {name!r}: {language!r} is not a language tag "
+                             f"({error})") from None
+
+
 def _unescape(lexical: str) -> str:
     return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t", "r": "\r"}.get(m.group(1),
                                                                              m.group(1)), lexical)
@@ -188,7 +196,7 @@ def parse_value(value: str | Term, kind: str, name: str = "value") -> Term:
     if literal:
         lexical = _unescape(literal.group("lex"))
         if literal.group("lang"):
-            return Literal(lexical, language=literal.group("lang").lower())
+            return _lang_literal(lexical, literal.group("lang"), name)
         if literal.group("dt"):
             datatype = _iri(literal.group("dt"), name)
             check = _CHECKS.get(datatype.value.removeprefix(XSD))
@@ -210,7 +218,7 @@ def parse_value(value: str | Term, kind: str, name: str = "value") -> Term:
         if not at or not _LANG_TAG.match(lang):
             raise ParameterError(f"parameter {name!r}: give a language-tagged string such as "
                                  f'\'"Minsk"@en\' (got {value!r})')
-        return Literal(body, language=lang.lower())
+        return _lang_literal(body, lang, name)
     check = _CHECKS.get(kind)
     if check is None:
         raise ParameterError(f"parameter {name!r}: unknown type {kind!r}")
