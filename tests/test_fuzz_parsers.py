@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from kg.binding import bind
 from kg.errors import KgError, RdfSyntaxError, UnsafeInputError
+from kg.input_guards import refuse_deep_json
 from kg.queries import PARAM_TYPES, parse_header, parse_value
 from kg.rdfio import (
     FORMATS,
@@ -30,7 +31,6 @@ from kg.rdfio import (
     TRIG,
     TURTLE,
     RdfFormat,
-    _refuse_deep_json,
     guarded,
 )
 from kg.rdfio import parse_bytes as parse_rdf
@@ -223,7 +223,7 @@ def test_the_json_depth_check_agrees_on_whole_inputs_and_streams(text: str,
 
     def refused_whole() -> bool:
         try:
-            _refuse_deep_json(data, "<fuzz>")
+            refuse_deep_json(data, "<fuzz>")
         except UnsafeInputError:
             return True
         return False
