@@ -1,0 +1,146 @@
+"""The ASGI application, built by :func:`create_app` for one project and its settings."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.templating import Jinja2Templates
+
+from kg.errors import KgError
+from kg.server import pages, sparql
+from kg.server.http import BodyLimit, HttpError, SecurityHeaders, json_error, status_of, wants_html
+from kg.server.settings import Settings
+from kg.server.state import ServerState, state_of
+from kg.server.workers import InlineRunner, WorkerPool
+
+if TYPE_CHECKING:
+    from kg.api import Project
+
+HERE = Path(__file__).resolve().parent
+STATIC = {"style.css": "text/css; charset=utf-8"}
+
+
+def _templates() -> Jinja2Templates:
+    environment = Environment(loader=FileSystemLoader(HERE / "templates"),
+                              autoescape=select_autoescape(default=True, default_for_string=True),
+                              trim_blocks=True, lstrip_blocks=True)
+    return Jinja2Templates(env=environment)
+
+
+def _runner(project: Project, settings: Settings) -> WorkerPool | InlineRunner:
+    from kg.store.embedded import EmbeddedStore
+
+    store = project.store
+    if not isinstance(store, EmbeddedStore):
+        return InlineRunner(project)
+    if store.path is None:
+        return WorkerPool(project, size=settings.workers)
+    from kg.server.snapshots import DiskSnapshots
+
+    return WorkerPool(project, size=settings.workers,
+                      snapshots=DiskSnapshots(store, project.files))
+
+
+async def static_file(request: Request) -> Response:
+    name = request.path_params["name"]
+    if name not in STATIC:
+        raise HttpError(404, f"no file {request.url.path}")
+    return Response((HERE / "static" / name).read_bytes(), media_type=STATIC[name],
+                    headers={"Cache-Control": "public, max-age=3600"})
+
+
+def error_response(request: Request, status: int, detail: str,
+                   extra: dict[str, object] | None = None,
+                   headers: dict[str, str] | None = None) -> Response:
+    """The error as a page for people, as the one JSON shape for programs."""
+    if wants_html(request):
+        state: ServerState | None = getattr(request.app.state, "kg", None)
+        if state is not None:
+            response = state.templates.TemplateResponse(
+                request, "error.html", {"status": status, "detail": detail,
+                                        "settings": state.settings, "extra": extra or {}},
+                status_code=status)
+            response.headers.update(headers or {})
+            return response
+    return json_error(status, detail, dict(extra or {}), headers)
+
+
+async def _on_http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HttpError)
+    return error_response(request, error.status, error.detail, error.extra, error.headers)
+
+
+async def _on_kg_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, KgError)
+    return error_response(request, status_of(error), str(error))
+
+
+async def _on_starlette_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    detail = {404: f"nothing at {request.url.path}",
+              405: f"{request.method} is not allowed on {request.url.path}"}.get(
+        error.status_code, str(error.detail))
+    return error_response(request, error.status_code, detail,
+                          headers=dict(error.headers or {}))
+
+
+async def _on_crash(request: Request, error: Exception) -> Response:
+    return error_response(request, 500, "the server failed to answer; see its log")
+
+
+def create_app(project: Project, settings: Settings | None = None) -> Starlette:
+    """The web application for ``project``: start it with any ASGI server (``kg serve``)."""
+    chosen = settings or Settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        state = ServerState(project, chosen, _runner(project, chosen), _templates())
+        if chosen.allow_updates:
+            with contextlib.suppress(KgError):
+                _ = project.shapes, project.vocabulary  # parsed once, inherited by workers
+        state.runner.start()
+        app.state.kg = state
+        try:
+            yield
+        finally:
+            state.runner.close()
+
+    methods = ["GET", "HEAD", "POST"]
+    routes = [
+        Route("/", pages.home, methods=["GET", "HEAD"]),
+        Route("/search", pages.search_page, methods=["GET", "HEAD"]),
+        Route("/queries", pages.query_list, methods=["GET", "HEAD"]),
+        Route("/queries/{name}", pages.named_query_page, methods=["GET", "HEAD"]),
+        Route("/query", pages.sparql_page, methods=methods),
+        Route("/validate", pages.validate_page, methods=methods),
+        Route("/sparql", sparql.sparql_endpoint, methods=methods),
+        Route("/rdf-graphs/service", sparql.graph_store,
+              methods=["GET", "HEAD", "PUT", "POST", "DELETE"]),
+        Route("/id/{name:path}", pages.entity_page, methods=["GET", "HEAD"]),
+        Route("/graph/{name:path}", pages.entity_page, methods=["GET", "HEAD"]),
+        Route("/static/{name}", static_file, methods=["GET", "HEAD"]),
+    ]
+    middleware = [Middleware(SecurityHeaders), Middleware(BodyLimit, limit=chosen.max_body)]
+    if chosen.cors_origin:
+        middleware.insert(0, Middleware(
+            CORSMiddleware, allow_origins=list(chosen.cors_origin),
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Accept"]))
+    return Starlette(
+        routes=routes, middleware=middleware, lifespan=lifespan,
+        exception_handlers={HttpError: _on_http_error, KgError: _on_kg_error,
+                            HTTPException: _on_starlette_error, Exception: _on_crash})
+
+
+__all__ = ["create_app", "state_of"]

@@ -1,0 +1,306 @@
+"""What the server asks of the store: each function runs in a query worker.
+
+Every function takes the :class:`~kg.api.Project` first and returns plain, picklable values
+(RDF terms, strings, dataclasses), so that the worker can send them back to the server.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from kg.binding import bind
+from kg.errors import StoreError, UsageError
+from kg.namespaces import FOAF, KGO, KGR, PREFIXES, PROV, RDF, RDFS, SKOS, sparql_prologue
+from kg.results import QueryResult
+from kg.terms import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Term, Triple
+
+if TYPE_CHECKING:
+    from kg.api import Project, Stats
+    from kg.validate.report import ValidationReport
+
+LABEL_PREDICATES = (SKOS + "prefLabel", SKOS + "altLabel", FOAF + "name", RDFS + "label")
+MAX_LINKS = 500
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A dataset given with the protocol (``default-graph-uri``, ``named-graph-uri``)."""
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+
+@dataclass
+class Answer:
+    """A query's result, cut to the row limit, with the labels of the IRIs it mentions."""
+
+    result: QueryResult
+    truncated: bool = False
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+def run_query(project: Project, sparql: str, bindings: Mapping[str, Term] | None,
+              dataset: Dataset | None, max_rows: int, with_labels: bool = False,
+              base: str | None = None) -> Answer:
+    """Run SPARQL (read-only); stop reading after ``max_rows`` rows or triples.
+
+    ``base`` resolves relative IRIs (the protocol lets the service choose: its own URL).
+    """
+    from kg.store.base import refuse_update
+    from kg.store.embedded import EmbeddedStore, query_syntax_error
+
+    store = project.store
+    if not isinstance(store, EmbeddedStore):
+        if dataset is not None:
+            raise UsageError("a protocol dataset needs the embedded store")
+        answer = _cut(store.query(sparql, bindings=bindings), max_rows)
+    else:
+        refuse_update(sparql)
+
+        options: dict[str, object] = {"prefixes": dict(PREFIXES), "base_iri": base}
+        if dataset is None:
+            options["use_default_graph_as_union"] = True
+        else:
+            options["default_graph"] = [NamedNode(iri) for iri in dataset.default]
+            options["named_graphs"] = [NamedNode(iri) for iri in dataset.named]
+        try:
+            raw = store.engine.query(bind(sparql, bindings), **options)  # type: ignore[arg-type]
+            answer = _read(raw, max_rows)
+        except SyntaxError as error:
+            raise query_syntax_error(error) from None
+        except (OSError, RuntimeError) as error:
+            raise StoreError(f"the query failed: {error}") from None
+    if with_labels:
+        answer.labels = project.labels(_iris_in(answer.result))
+    return answer
+
+
+def _read(raw: object, max_rows: int) -> Answer:
+    import pyoxigraph
+
+    if isinstance(raw, pyoxigraph.QueryBoolean):
+        return Answer(QueryResult(kind="ask", boolean=bool(raw)))
+    if isinstance(raw, pyoxigraph.QuerySolutions):
+        variables = [v.value for v in raw.variables]
+        width = len(variables)
+        rows = [tuple(s[i] for i in range(width)) for s in itertools.islice(raw, max_rows + 1)]
+        return Answer(QueryResult(kind="select", variables=variables, rows=rows[:max_rows]),
+                      truncated=len(rows) > max_rows)
+    if isinstance(raw, pyoxigraph.QueryTriples):
+        triples = list(itertools.islice(raw, max_rows + 1))
+        return Answer(QueryResult(kind="graph", triples=triples[:max_rows]),
+                      truncated=len(triples) > max_rows)
+    raise StoreError(f"unexpected query result {type(raw).__name__}")
+
+
+def _cut(result: QueryResult, max_rows: int) -> Answer:
+    truncated = len(result) > max_rows
+    result.rows = result.rows[:max_rows]
+    result.triples = result.triples[:max_rows]
+    return Answer(result, truncated)
+
+
+def _iris_in(result: QueryResult) -> set[str]:
+    terms: Iterable[Term | None]
+    if result.kind == "graph":
+        terms = [x for t in result.triples for x in (t.subject, t.object)
+                 if not isinstance(x, Triple)]
+    else:
+        terms = itertools.chain.from_iterable(result.rows)
+    return {t.value for t in terms if isinstance(t, NamedNode)}
+
+
+def run_named(project: Project, name: str, params: Mapping[str, str],
+              max_rows: int) -> Answer:
+    """A named query with its parameters (typed, bound, never pasted into the text)."""
+    named = project.named_query(name)
+    return run_query(project, named.text, named.bindings(params), None, max_rows,
+                     with_labels=True)
+
+
+# -- entity pages ---------------------------------------------------------------------------
+@dataclass
+class Source:
+    """A named graph behind facts: the sentence it stands for and the document it is from."""
+
+    graph: str
+    number: int
+    sentence: str | None
+    document: str | None
+    document_title: str | None
+
+
+@dataclass
+class Fact:
+    """One statement about (or pointing at) the entity, and the graphs that assert it."""
+
+    predicate: NamedNode
+    value: Term
+    graphs: list[str]
+
+
+@dataclass
+class EntityView:
+    """Everything an entity page shows."""
+
+    iri: str
+    labels: list[tuple[str, Literal]]
+    types: list[NamedNode]
+    facts: list[Fact]
+    incoming: list[Fact]
+    sources: list[Source]
+    names: dict[str, str]
+    truncated: bool = False
+
+    @property
+    def title(self) -> str:
+        return self.names.get(self.iri) or self.iri.rsplit("/", 1)[-1]
+
+    def triples(self) -> list[Triple]:
+        """The entity's own statements, for Turtle, JSON-LD and N-Triples."""
+        subject = NamedNode(self.iri)
+        return [Triple(subject, f.predicate, f.value) for f in self.facts]
+
+    def source_numbers(self, graphs: Sequence[str]) -> list[int]:
+        by_graph = {s.graph: s.number for s in self.sources}
+        return sorted(by_graph[g] for g in graphs if g in by_graph)
+
+
+def _label_sort_key(item: tuple[str, Literal]) -> tuple[int, int, str]:
+    predicate, label = item
+    languages = {"en": 0, "ru": 1, "be": 2}
+    kinds = {SKOS + "prefLabel": 0, FOAF + "name": 0, RDFS + "label": 1, SKOS + "altLabel": 2}
+    return (languages.get(label.language or "", 3), kinds.get(predicate, 3), label.value)
+
+
+def describe(project: Project, iri: str) -> EntityView | None:
+    """What the graph says about ``iri`` and who says it; ``None`` if it says nothing."""
+    node = NamedNode(iri)
+    store = project.store
+    outgoing = store.query(
+        f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }} LIMIT {MAX_LINKS * 4}")
+    incoming = store.query(
+        f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} }} LIMIT {MAX_LINKS}")
+    if not outgoing.rows and not incoming.rows:
+        return None
+    facts = _group((p, o, g) for p, o, g in outgoing.rows)
+    backlinks = _group((p, s, g) for s, p, g in incoming.rows)
+    labels = sorted(((f.predicate.value, f.value) for f in facts
+                     if f.predicate.value in LABEL_PREDICATES and isinstance(f.value, Literal)),
+                    key=_label_sort_key)
+    types = sorted({f.value for f in facts if f.predicate.value == RDF + "type"
+                    and isinstance(f.value, NamedNode)}, key=lambda t: t.value)
+    graphs = sorted({g for f in [*facts, *backlinks] for g in f.graphs})
+    mentioned = {iri, *(f.predicate.value for f in [*facts, *backlinks]),
+                 *(f.value.value for f in [*facts, *backlinks] if isinstance(f.value, NamedNode))}
+    return EntityView(
+        iri=iri, labels=labels, types=types, facts=facts, incoming=backlinks,
+        sources=_sources(project, graphs), names=project.labels(mentioned),
+        truncated=len(outgoing.rows) >= MAX_LINKS * 4 or len(incoming.rows) >= MAX_LINKS)
+
+
+def _group(rows: Iterable[tuple[Term | None, Term | None, Term | None]]) -> list[Fact]:
+    graphs: dict[tuple[NamedNode, Term], list[str]] = defaultdict(list)
+    for predicate, value, graph in rows:
+        if isinstance(predicate, NamedNode) and value is not None and graph is not None:
+            graphs[(predicate, value)].append(graph.value)
+    return [Fact(p, v, sorted(gs)) for (p, v), gs in
+            sorted(graphs.items(), key=lambda item: (_predicate_order(item[0][0].value),
+                                                     item[0][0].value, str(item[0][1])))]
+
+
+def _predicate_order(predicate: str) -> int:
+    if predicate == RDF + "type":
+        return 0
+    if predicate in LABEL_PREDICATES:
+        return 1
+    if predicate.startswith(PROV) or predicate.startswith(KGO + "sentence"):
+        return 3
+    return 2
+
+
+def _sources(project: Project, graphs: Sequence[str]) -> list[Source]:
+    if not graphs:
+        return []
+    values = " ".join(str(NamedNode(g)) for g in graphs)
+    result = project.store.query(sparql_prologue() + f"""
+        SELECT ?g (SAMPLE(?text) AS ?sentence) (SAMPLE(?doc) AS ?document)
+               (SAMPLE(?title) AS ?documentTitle) WHERE {{
+          VALUES ?g {{ {values} }}
+          OPTIONAL {{ GRAPH ?g {{ ?g kgo:sentenceText ?text }} }}
+          OPTIONAL {{ ?g prov:wasDerivedFrom ?doc
+                      OPTIONAL {{ ?doc schema:headline|schema:name|rdfs:label ?title }} }}
+        }} GROUP BY ?g ORDER BY ?g""")
+    found = {row[0].value: row for row in result.rows if row[0] is not None}
+    out = []
+    for number, graph in enumerate(graphs, start=1):
+        row = found.get(graph, (None, None, None, None))
+        out.append(Source(graph=graph, number=number,
+                          sentence=row[1].value if row[1] is not None else None,
+                          document=row[2].value if row[2] is not None else None,
+                          document_title=row[3].value if row[3] is not None else None))
+    return out
+
+
+# -- search, statistics, validation -------------------------------------------------------------
+@dataclass
+class Hit:
+    iri: str
+    title: str
+    matched: list[Literal]
+    types: list[str]
+
+
+def search(project: Project, text: str, limit: int = 100) -> list[Hit]:
+    """Entities with a label (in any language) containing ``text``, case-insensitively."""
+    needle = text.strip()
+    if not needle:
+        return []
+    result = project.store.query(sparql_prologue() + f"""
+        SELECT ?x ?label WHERE {{
+          ?x skos:prefLabel|skos:altLabel|foaf:name|rdfs:label ?label .
+          FILTER(STRSTARTS(STR(?x), "{KGR}"))
+          FILTER(CONTAINS(LCASE(STR(?label)), LCASE(STR(?needle))))
+        }} ORDER BY ?x LIMIT 1000""", bindings={"needle": Literal(needle)})
+    matched: dict[str, list[Literal]] = defaultdict(list)
+    for x, label in result.rows:
+        if x is not None and isinstance(label, Literal) and label not in matched[x.value]:
+            matched[x.value].append(label)
+    iris = list(matched)[:limit]
+    names = project.labels(iris)
+    types: dict[str, list[str]] = defaultdict(list)
+    if iris:
+        values = " ".join(str(NamedNode(i)) for i in iris)
+        for x, cls in project.store.query(
+                f"SELECT DISTINCT ?x ?t WHERE {{ VALUES ?x {{ {values} }} ?x a ?t }} ORDER BY ?t"
+        ).rows:
+            if x is not None and cls is not None:
+                types[x.value].append(cls.value)
+    type_names = project.labels({t for ts in types.values() for t in ts})
+    hits = [Hit(iri=i, title=names.get(i, i), matched=matched[i],
+                types=[type_names.get(t, t.rsplit("#", 1)[-1].rsplit("/", 1)[-1])
+                       for t in types[i]])
+            for i in iris]
+    lowered = needle.lower()
+    hits.sort(key=lambda h: (not h.title.lower().startswith(lowered),
+                             lowered not in h.title.lower(), h.title.lower()))
+    return hits
+
+
+def stats(project: Project) -> tuple[Stats, dict[str, str]]:
+    """The home page's numbers, with labels for the classes."""
+    numbers = project.stats()
+    return numbers, project.labels(cls for cls, _ in numbers.entities_by_class)
+
+
+def validate_upload(project: Project, data: bytes, fmt: str) -> ValidationReport:
+    """An uploaded file validated in the context of the graph (nothing is written)."""
+    return project.validate(data=data, fmt=fmt)
+
+
+def as_quads(triples: Iterable[Triple], graph: NamedNode | BlankNode | DefaultGraph) -> list[Quad]:
+    return [Quad(t.subject, t.predicate, t.object, graph) for t in triples]
