@@ -107,6 +107,9 @@ def create_app(project: Project, settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         state = ServerState(project, chosen, _runner(project, chosen), _templates())
         if chosen.allow_updates:
+            lock = getattr(project.store, "lock", None)
+            if lock is not None:
+                lock()  # the one writer of an on-disk store, from the start
             with contextlib.suppress(KgError):
                 _ = project.shapes, project.vocabulary  # parsed once, inherited by workers
         state.runner.start()

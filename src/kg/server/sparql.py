@@ -258,8 +258,7 @@ async def apply_change(state: ServerState, operations: list[Operation]) -> Chang
                                  "violation(s)); nothing was applied",
                             extra={"report": json.loads(change.report.to_json())})
         if not change.empty:
-            store.add_quads(change.added)
-            store.remove_quads(change.removed)
+            store.change(change.added, change.removed)  # one step: a crash leaves neither or both
             store.flush()
             state.runner.refresh()
     return change

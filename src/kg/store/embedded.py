@@ -119,6 +119,13 @@ class EmbeddedStore(Store):
         for quad in quads:
             self._store.remove(quad)
 
+    def change(self, added: Iterable[Quad], removed: Iterable[Quad]) -> None:
+        """Add ``added`` and remove ``removed``; an on-disk store does both as one step."""
+        self._writable()
+        for quad in removed:
+            self._store.remove(quad)
+        self._store.extend(list(added))
+
     def load_file(self, path: Path, fmt: str, *, progress: Progress | None = None) -> int:
         self._writable()
         chosen = guess_format(path, fmt)
