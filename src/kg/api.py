@@ -26,8 +26,9 @@ from kg.results import QueryResult
 from kg.store.base import Store
 from kg.terms import DefaultGraph, NamedNode, Quad, Term, term_value
 from kg.validate.delta import validate_in_context, validate_standalone
+from kg.validate.fast import CompiledShapes, compile_shapes, validate_store
 from kg.validate.report import Finding, ValidationReport
-from kg.validate.shacl import run_shacl, shapes_graph
+from kg.validate.shacl import shapes_graph
 
 if TYPE_CHECKING:
     import rdflib
@@ -137,9 +138,17 @@ class Project:
     def vocabulary(self) -> list[Quad]:
         return list(ontology_quads(self.files))
 
+    @functools.cached_property
+    def compiled_shapes(self) -> CompiledShapes:
+        """The shapes compiled to SPARQL, for the fast path."""
+        return compile_shapes(self.shapes)
+
     def validate_graph(self) -> ValidationReport:
-        """Validate everything in the store against the shapes."""
-        return ValidationReport(findings=self._label(run_shacl(self.store.quads(), self.shapes)))
+        """Validate everything in the store against the shapes, in the engine (SPARQL);
+        shapes that do not compile are left to pySHACL, and the report says so."""
+        report = validate_store(self.store, self.shapes, self.compiled_shapes)
+        report.findings = self._label(report.findings)
+        return report
 
     def validate(self, files: Sequence[str | Path] = (), *, data: bytes | str | None = None,
                  fmt: str | None = None, standalone: bool = False,
@@ -149,7 +158,8 @@ class Project:
         if standalone:
             report = validate_standalone(new, self.vocabulary, self.shapes)
         else:
-            report = validate_in_context(self.store, new, self.vocabulary, self.shapes)
+            report = validate_in_context(self.store, new, self.vocabulary, self.shapes,
+                                         self.compiled_shapes)
         report.findings = self._label(report.findings, new)
         report.fail_on = _severity(fail_on)
         return report
@@ -212,7 +222,8 @@ class Project:
         by_source = {path: parse_file(path, fmt) for path in sources}
         quads = [q for path in sources for q in by_source[path]]
         check_provenance(quads)
-        report = validate_in_context(self.store, quads, self.vocabulary, self.shapes)
+        report = validate_in_context(self.store, quads, self.vocabulary, self.shapes,
+                                     self.compiled_shapes)
         report.findings = self._label(report.findings, quads)
         report.fail_on = _severity(fail_on)
         if not report.conforms:

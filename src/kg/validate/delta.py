@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from kg.store.base import Store
-from kg.terms import BlankNode, Literal, NamedNode, Quad, Term, Triple
+from kg.terms import RDF_TYPE, BlankNode, Literal, NamedNode, Quad, Term, Triple
+from kg.validate.fast import CompiledShapes, compile_shapes, validate_quads
 from kg.validate.report import Finding, ValidationReport
 from kg.validate.shacl import run_shacl
 
@@ -80,15 +81,27 @@ def validate_standalone(new: Sequence[Quad], vocabulary: Sequence[Quad | Triple]
 
 
 def validate_in_context(store: Store, new: Sequence[Quad], vocabulary: Sequence[Quad | Triple],
-                        shapes: rdflib.Graph) -> ValidationReport:
-    """Findings about ``new`` as it would sit in ``store``; nothing is written."""
-    touched = touched_nodes(new)
+                        shapes: rdflib.Graph, compiled: CompiledShapes | None = None
+                        ) -> ValidationReport:
+    """Findings about ``new`` as it would sit in ``store``; nothing is written.
+
+    The shapes run compiled to SPARQL (:mod:`kg.validate.fast`) on the neighbourhood.
+    """
+    plan = compiled if compiled is not None else compile_shapes(shapes)
+    # classes are not entities the change is about: their instances are not its context
+    classes = {q.object for q in new if q.predicate == RDF_TYPE}
+    touched = touched_nodes(new) - classes
     context = neighbourhood(store, touched)
-    after = run_shacl([*context, *new, *vocabulary], shapes)
-    before = {f.key() for f in run_shacl([*context, *vocabulary], shapes)}
+    focus = sorted((n for n in touched if isinstance(n, NamedNode)), key=lambda n: n.value)
+    scope = None if any(isinstance(n, BlankNode) for n in touched) else focus
+    after = validate_quads([*context, *new, *vocabulary], shapes, plan, scope)
+    before = {f.key() for f in
+              validate_quads([*context, *vocabulary], shapes, plan, scope).findings}
     focus_texts = {_text(n) for n in touched}
-    findings: list[Finding] = [f for f in after if f.focus in focus_texts and f.key() not in before]
-    return ValidationReport(findings=findings, standalone=False)
+    findings: list[Finding] = [f for f in after.findings
+                               if f.focus in focus_texts and f.key() not in before]
+    return ValidationReport(findings=findings, standalone=False,
+                            fallback_note=after.fallback_note)
 
 
 def _text(node: NamedNode | BlankNode) -> str:
