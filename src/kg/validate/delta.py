@@ -10,17 +10,17 @@ alone already had are not the contribution's doing and are left out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
+import rdflib
+
+from kg.namespaces import PREFIXES, expand_curie
 from kg.store.base import Store
 from kg.terms import RDF_TYPE, BlankNode, Literal, NamedNode, Quad, Term, Triple
 from kg.validate.fast import CompiledShapes, compile_shapes, validate_quads
 from kg.validate.report import Finding, ValidationReport
 from kg.validate.shacl import run_shacl
-
-if TYPE_CHECKING:
-    import rdflib
 
 DEPTH = 3
 BATCH = 200
@@ -41,8 +41,41 @@ def _values(nodes: Sequence[NamedNode]) -> str:
     return " ".join(str(n) for n in nodes)
 
 
-def neighbourhood(store: Store, seeds: Iterable[Term], depth: int = DEPTH) -> list[Triple]:
-    """Triples of the store around ``seeds``: ``depth`` hops forward, one hop backward."""
+def backward_predicates(shapes: rdflib.Graph) -> set[NamedNode]:
+    """The predicates the shapes follow backwards: inverse paths, ``sh:targetObjectsOf``, and in
+    SPARQL constraints ``^p`` or ``?x p $this``. Only these incoming links are context."""
+    from rdflib.namespace import SH
+
+    out = {NamedNode(str(p)) for p in shapes.objects(None, SH.inversePath)
+           if isinstance(p, rdflib.URIRef)}
+    out |= {NamedNode(str(p)) for p in shapes.objects(None, SH.targetObjectsOf)
+            if isinstance(p, rdflib.URIRef)}
+    prefixes = dict(PREFIXES)
+    for declaration in shapes.subjects(SH.prefix, None):
+        prefix, namespace = shapes.value(declaration, SH.prefix), \
+            shapes.value(declaration, SH.namespace)
+        if prefix is not None and namespace is not None:
+            prefixes[str(prefix)] = str(namespace)
+    for select in shapes.objects(None, SH.select):
+        text = str(select)
+        names = _INVERSE.findall(text) + _TO_THIS.findall(text)
+        for name in names:
+            iri = name[1:-1] if name.startswith("<") else expand_curie(name, prefixes)
+            if iri:
+                out.add(NamedNode(iri))
+    return out
+
+
+_TERM = r"(<[^<>\s]+>|[A-Za-z][\w-]*:[\w.-]*[\w-])"
+_INVERSE = re.compile(r"\^\s*" + _TERM)
+_TO_THIS = re.compile(_TERM + r"\s+\$this\b")
+
+
+def neighbourhood(store: Store, seeds: Iterable[Term], depth: int = DEPTH,
+                  backward: set[NamedNode] | None = None) -> list[Triple]:
+    """Triples of the store around ``seeds``: ``depth`` hops forward, and one hop backward
+    along ``backward`` predicates (all predicates if ``None``), with the types of what is found
+    there."""
     seen: set[NamedNode] = set()
     frontier = {n for n in seeds if isinstance(n, NamedNode)}
     out: set[Triple] = set()
@@ -63,12 +96,16 @@ def neighbourhood(store: Store, seeds: Iterable[Term], depth: int = DEPTH) -> li
                 out.add(triple)
                 if isinstance(triple.object, NamedNode):
                     frontier.add(triple.object)
+    if backward is not None and not backward:
+        return list(out)
+    restrict = "" if backward is None else \
+        f"VALUES ?p {{ {_values(sorted(backward, key=lambda n: n.value))} }} "
     incoming = sorted(incoming_for, key=lambda n: n.value)
     for start in range(0, len(incoming), BATCH):
         chunk = incoming[start:start + BATCH]
         result = store.query(
             f"CONSTRUCT {{ ?s ?p ?o . ?s a ?t }} WHERE {{ VALUES ?o {{ {_values(chunk)} }} "
-            "?s ?p ?o OPTIONAL { ?s a ?t } }"
+            f"{restrict}?s ?p ?o OPTIONAL {{ ?s a ?t }} }}"
         )
         out.update(result.triples)
     return list(out)
@@ -91,7 +128,7 @@ def validate_in_context(store: Store, new: Sequence[Quad], vocabulary: Sequence[
     # classes are not entities the change is about: their instances are not its context
     classes = {q.object for q in new if q.predicate == RDF_TYPE}
     touched = touched_nodes(new) - classes
-    context = neighbourhood(store, touched)
+    context = neighbourhood(store, touched, backward=backward_predicates(shapes))
     focus = sorted((n for n in touched if isinstance(n, NamedNode)), key=lambda n: n.value)
     scope = None if any(isinstance(n, BlankNode) for n in touched) else focus
     after = validate_quads([*context, *new, *vocabulary], shapes, plan, scope)

@@ -28,7 +28,7 @@ SEVERITIES = ("Violation", "Warning", "Info")
 _RANK = {"Violation": 3, "Warning": 2, "Info": 1}
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Finding:
     """One validation result."""
 
@@ -40,6 +40,11 @@ class Finding:
     message: str
     shape: str
     label: str | None = field(default=None, compare=False)
+
+    def sort_key(self) -> tuple[str, str, str, str, str, str, str]:
+        """A total order over findings (``None`` sorts first)."""
+        return (self.focus, self.path or "", self.value or "", self.component, self.severity,
+                self.shape, self.message)
 
     def key(self) -> tuple[str, str | None, str | None, str, str, str]:
         """Identity of a finding regardless of wording (for comparing validators)."""
@@ -86,7 +91,7 @@ class ValidationReport:
                 {"focus": f.focus, "label": f.label, "path": f.path, "value": f.value,
                  "severity": f.severity, "component": f.component, "shape": f.shape,
                  "message": f.message}
-                for f in sorted(self.findings)
+                for f in sorted(self.findings, key=Finding.sort_key)
             ],
         }
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
@@ -101,7 +106,7 @@ class ValidationReport:
                 "true" if self.conforms else "false",
                 datatype=NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))),
         ]
-        for index, f in enumerate(sorted(self.findings)):
+        for index, f in enumerate(sorted(self.findings, key=Finding.sort_key)):
             node = BlankNode(f"r{index}")
             triples += [
                 Triple(report, NamedNode(sh + "result"), node),

@@ -71,7 +71,7 @@ def run_shacl(data: Iterable[Quad | Triple], shapes: rdflib.Graph) -> list[Findi
             message=messages[0] if messages else "",
             shape=node_text(results.value(result, SH.sourceShape)) or "",
         ))
-    return sorted(set(findings))
+    return sorted(set(findings), key=Finding.sort_key)
 
 
 def shapes_graph(quads: Iterable[Quad | Triple]) -> rdflib.Graph:
