@@ -61,6 +61,23 @@ def test_runaway_query_is_cut_while_another_client_is_served(served: Served) -> 
         assert client.get("/sparql", params={"query": QUICK}).status_code == 200
 
 
+PATHOLOGICAL_PATHS = """SELECT (COUNT(*) AS ?n) WHERE {
+  ?a (!<urn:x:none>|^!<urn:x:none>)* ?b .
+  ?c (!<urn:x:none>|^!<urn:x:none>)* ?d .
+  ?e (!<urn:x:none>|^!<urn:x:none>)* ?f .
+}"""
+
+
+def test_a_pathological_property_path_is_stopped_by_the_timeout(served: Served) -> None:
+    # every node reaches every other along any link, three times over: far beyond any timeout
+    with served.client() as client:
+        cut = client.get("/sparql", params={"query": PATHOLOGICAL_PATHS})
+        assert cut.status_code == 504
+        assert cut.json()["error"]["status"] == 504
+        assert client.get("/sparql", params={"query": QUICK}).status_code == 200
+    assert len(served.worker_pids()) == 2
+
+
 def test_declared_oversized_body_is_413(served: Served) -> None:
     with served.client() as client:
         response = client.post("/sparql", data={"query": "ASK {}" + " " * 5000})

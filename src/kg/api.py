@@ -21,7 +21,7 @@ from kg.jsonld import compact, dumps, frame, load_context
 from kg.namespaces import KGO, ONTOLOGY_GRAPH, PREFIXES, PROV, RDF, RDFS, sparql_prologue
 from kg.project import ProjectFiles, data_quads, find_root, ontology_quads, shapes_quads
 from kg.queries import NamedQuery, find, parse_value
-from kg.rdfio import TRIG, format_named, parse_bytes, parse_file, serialize
+from kg.rdfio import format_named, parse_bytes, parse_file, serialize
 from kg.results import QueryResult
 from kg.store.base import Store
 from kg.terms import DefaultGraph, NamedNode, Quad, Term, term_value
@@ -307,5 +307,5 @@ def validate_data(data: bytes | str, fmt: str = "trig", *, project: Project | No
     return chosen.validate(data=data, fmt=fmt, standalone=standalone, fail_on=fail_on)
 
 
-__all__ = ["EXPORT_FORMATS", "TRIG", "Project", "Stats", "build_store", "open_project",
+__all__ = ["EXPORT_FORMATS", "Project", "Stats", "build_store", "open_project",
            "validate_data", "with_prefixes"]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.canonical import canonical_trig
-from kg.errors import InputError, StoreError, UsageError
+from kg.errors import InputError, UsageError
 from kg.namespaces import PREFIXES, PROV
 from kg.project import ProjectFiles
 from kg.rdfio import parse_file
@@ -122,9 +122,6 @@ def new_quads(store: Store, quads: Sequence[Quad]) -> list[Quad]:
     graphs: dict[NamedNode | BlankNode | DefaultGraph, None] = {}
     for q in quads:
         graphs.setdefault(q.graph_name, None)
-    try:
-        for graph in graphs:
-            existing.update(store.quads(graph))
-    except StoreError:
-        raise
+    for graph in graphs:
+        existing.update(store.quads(graph))
     return [q for q in dict.fromkeys(quads) if q not in existing]

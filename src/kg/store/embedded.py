@@ -13,7 +13,7 @@ from kg.errors import QuerySyntaxError, StoreError, StoreLockedError, UsageError
 from kg.rdfio import guess_format, iter_parse_file
 from kg.results import QueryResult
 from kg.store.base import Progress, Store, refuse_update
-from kg.terms import BlankNode, DefaultGraph, GraphName, NamedNode, Quad, Term
+from kg.terms import BlankNode, GraphName, NamedNode, Quad, Term
 
 
 def query_syntax_error(error: SyntaxError) -> QuerySyntaxError:
@@ -174,6 +174,3 @@ class EmbeddedStore(Store):
         if self.read_only:
             raise UsageError(f"{self.location}: the store is open read-only")
 
-
-def default_graph() -> DefaultGraph:
-    return DefaultGraph()
