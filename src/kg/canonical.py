@@ -148,10 +148,25 @@ def canonical_trig(quads: Iterable[Quad], prefixes: Mapping[str, str] = PREFIXES
     }
     """
     items = _canonical_blank_nodes(list(quads))
-    writer = _Writer(prefixes)
-    by_graph: dict[NamedNode | BlankNode | DefaultGraph, list[Quad]] = defaultdict(list)
+    by_graph: dict[NamedNode | BlankNode | DefaultGraph, list[Quad | Triple]] = defaultdict(list)
     for quad in items:
         by_graph[quad.graph_name].append(quad)
+    return _document(by_graph, prefixes)
+
+
+def canonical_turtle(triples: Iterable[Quad | Triple], prefixes: Mapping[str, str] = PREFIXES
+                     ) -> str:
+    """The canonical Turtle text of ``triples`` (graph names, if any, are dropped)."""
+    items: list[Quad | Triple] = list(triples)
+    if any(isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode) for t in items):
+        items = list(_canonical_blank_nodes(
+            [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in items]))
+    return _document({DefaultGraph(): items}, prefixes)
+
+
+def _document(by_graph: Mapping[NamedNode | BlankNode | DefaultGraph, list[Quad | Triple]],
+              prefixes: Mapping[str, str]) -> str:
+    writer = _Writer(prefixes)
     body: list[str] = []
     for graph in sorted(by_graph, key=_term_key):
         if isinstance(graph, DefaultGraph):
@@ -168,10 +183,3 @@ def canonical_trig(quads: Iterable[Quad], prefixes: Mapping[str, str] = PREFIXES
         body.pop()
     head = writer.header(prefixes)
     return head + ("\n" if head and body else "") + "\n".join(body) + ("\n" if body else "")
-
-
-def canonical_turtle(triples: Iterable[Quad | Triple], prefixes: Mapping[str, str] = PREFIXES
-                     ) -> str:
-    """The canonical Turtle text of ``triples`` (graph names, if any, are dropped)."""
-    as_quads = [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples]
-    return canonical_trig(as_quads, prefixes)
