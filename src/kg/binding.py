@@ -8,6 +8,7 @@ understands it (embedded or remote), and a value cannot end the block or add a c
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -25,8 +26,10 @@ _TOKEN = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=512)
 def where_position(sparql: str) -> int:
-    """The index just after the ``{`` that opens the outermost ``WHERE`` group."""
+    """The index just after the ``{`` that opens the outermost ``WHERE`` group (a pure
+    function of the text, remembered for the named queries that run again and again)."""
     depth = 0
     seen_where = False
     form = None

@@ -10,6 +10,7 @@ named graphs, and a question about the facts should not need ``GRAPH`` to find t
 
 from __future__ import annotations
 
+import functools
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -30,6 +31,7 @@ _PROLOGUE = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=512)
 def is_update(sparql: str) -> bool:
     """Whether ``sparql`` is a SPARQL Update request rather than a query."""
     body = sparql[_PROLOGUE.match(sparql).end():]  # type: ignore[union-attr]
