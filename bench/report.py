@@ -20,8 +20,11 @@ WHY_MISSED = {
              "13-38% of a query that takes 0.1-0.4 ms, within noise for queries of 10 ms and "
              "more. Single large outliers (e.g. one query 10x slower in one run, not "
              "reproducible in isolation) come from other work on this shared 2-CPU machine.",
-    "export": "`kg.canonical.canonical_turtle` sorts and groups every quad in Python; it is "
-              "about twice as fast as rdflib's serializer, not ten times.",
+    "export": "`kg.canonical.canonical_turtle` sorts, groups and writes every triple in "
+              "Python (one line per triple, CURIEs and literals rendered term by term), which "
+              "keeps it to a few times rdflib's speed, not ten. Reaching 10x needs the terms "
+              "rendered in Rust (e.g. Oxigraph's canonical N-Triples, then sorted and grouped "
+              "as strings), which has not been done.",
     "validation": "One SPARQL constraint of the shapes (`SourceSentenceShape-sentenceNumber-"
                   "unique`) is written so that Oxigraph first joins every sentence with every "
                   "sentence of the same number, then compares documents: quadratic in the "
