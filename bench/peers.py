@@ -7,38 +7,11 @@ as sets of :meth:`kg.validate.report.Finding.key`.
 
 from __future__ import annotations
 
-import warnings
-
-import pyshacl
 import rdflib
-from rdflib.namespace import SH
 
-from kg.validate.report import Finding
-from kg.validate.shacl import node_text, render_path
+from kg.validate.shacl import pyshacl_findings
 
-
-def pyshacl_findings(graph: rdflib.Graph, shapes: rdflib.Graph) -> list[Finding]:
-    """pySHACL's results on ``graph``, as findings."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        _conforms, results, _text = pyshacl.validate(
-            graph, shacl_graph=shapes, inference="none", advanced=True,
-            allow_warnings=True, allow_infos=True,
-        )
-    findings = set()
-    for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
-        severity = results.value(result, SH.resultSeverity)
-        messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
-        findings.add(Finding(
-            focus=node_text(results.value(result, SH.focusNode)) or "",
-            path=render_path(results, results.value(result, SH.resultPath)),
-            value=node_text(results.value(result, SH.value)),
-            severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-            component=str(results.value(result, SH.sourceConstraintComponent)),
-            message=messages[0] if messages else "",
-            shape=node_text(results.value(result, SH.sourceShape)) or "",
-        ))
-    return sorted(findings, key=lambda f: tuple(str(x) for x in f.key()))
+__all__ = ["nquads_to_graph", "pyshacl_findings"]
 
 
 def nquads_to_graph(path: str) -> rdflib.Graph:

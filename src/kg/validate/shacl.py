@@ -51,7 +51,11 @@ def node_text(node: rdflib.term.Node | None) -> str | None:
 
 def run_shacl(data: Iterable[Quad | Triple], shapes: rdflib.Graph) -> list[Finding]:
     """The findings of ``shapes`` on ``data`` (graph names ignored: the union is validated)."""
-    graph = triples_to_rdflib(data)
+    return pyshacl_findings(triples_to_rdflib(data), shapes)
+
+
+def pyshacl_findings(graph: rdflib.Graph, shapes: rdflib.Graph) -> list[Finding]:
+    """pySHACL's results on an ``rdflib.Graph``, as findings (the reference validator)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # ill-typed literals are findings, not warnings
         _conforms, results, _text = pyshacl.validate(
