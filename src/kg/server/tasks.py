@@ -80,21 +80,9 @@ def run_query(project: Project, sparql: str, bindings: Mapping[str, Term] | None
 
 
 def _read(raw: object, max_rows: int) -> Answer:
-    import pyoxigraph
+    from kg.store.embedded import materialize
 
-    if isinstance(raw, pyoxigraph.QueryBoolean):
-        return Answer(QueryResult(kind="ask", boolean=bool(raw)))
-    if isinstance(raw, pyoxigraph.QuerySolutions):
-        variables = [v.value for v in raw.variables]
-        width = len(variables)
-        rows = [tuple(s[i] for i in range(width)) for s in itertools.islice(raw, max_rows + 1)]
-        return Answer(QueryResult(kind="select", variables=variables, rows=rows[:max_rows]),
-                      truncated=len(rows) > max_rows)
-    if isinstance(raw, pyoxigraph.QueryTriples):
-        triples = list(itertools.islice(raw, max_rows + 1))
-        return Answer(QueryResult(kind="graph", triples=triples[:max_rows]),
-                      truncated=len(triples) > max_rows)
-    raise StoreError(f"unexpected query result {type(raw).__name__}")
+    return _cut(materialize(raw, max_rows + 1), max_rows)  # one more row tells it was cut
 
 
 def _cut(result: QueryResult, max_rows: int) -> Answer:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -29,16 +30,19 @@ def query_syntax_error(error: SyntaxError) -> QuerySyntaxError:
     return QuerySyntaxError(message, line=line, column=column)
 
 
-def _materialize(raw: object) -> QueryResult:
+def materialize(raw: object, limit: int | None = None) -> QueryResult:
+    """An Oxigraph query result as a :class:`QueryResult`, reading at most ``limit`` rows or
+    triples (all of them when ``None``)."""
     if isinstance(raw, pyoxigraph.QueryBoolean):
         return QueryResult(kind="ask", boolean=bool(raw))
     if isinstance(raw, pyoxigraph.QuerySolutions):
         variables = [v.value for v in raw.variables]
         width = len(variables)
-        rows = [tuple(solution[i] for i in range(width)) for solution in raw]
+        rows = [tuple(solution[i] for i in range(width))
+                for solution in itertools.islice(raw, limit)]
         return QueryResult(kind="select", variables=variables, rows=rows)
     if isinstance(raw, pyoxigraph.QueryTriples):
-        return QueryResult(kind="graph", triples=list(raw))
+        return QueryResult(kind="graph", triples=list(itertools.islice(raw, limit)))
     raise StoreError(f"unexpected query result {type(raw).__name__}")
 
 
@@ -84,7 +88,7 @@ class EmbeddedStore(Store):
         refuse_update(sparql)
         try:
             raw = self._store.query(bind(sparql, bindings), use_default_graph_as_union=True)
-            return _materialize(raw)
+            return materialize(raw)
         except SyntaxError as error:
             raise query_syntax_error(error) from None
         except OSError as error:
