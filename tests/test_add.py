@@ -9,7 +9,7 @@ from tests.conftest import run_kg, tree_bytes
 from tests.test_validate_context import BROKEN_POST, NEW_POST
 
 import kg
-from kg.errors import InputError, UsageError, ValidationFailed
+from kg.errors import UsageError, ValidationFailed
 
 
 def _store_dump(project: kg.Project) -> list[str]:
@@ -68,8 +68,11 @@ def test_cli_add_refusal_leaves_the_on_disk_store_unchanged(project_dir: Path,
 def test_facts_outside_a_named_graph_are_refused(project_dir: Path, tmp_path: Path) -> None:
     source = tmp_path / "loose.ttl"
     source.write_text('<https://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> "A" .')
-    with pytest.raises(InputError, match="outside any named graph"):
-        kg.open_project(project_dir).add([source])
+    project = kg.open_project(project_dir)
+    with pytest.raises(ValidationFailed) as refused:
+        project.add([source])
+    assert any("outside any named graph" in f.message for f in refused.value.report.findings)
+    assert not project.validate([source]).conforms  # validate judges as add does
 
 
 def test_a_graph_without_a_source_is_refused(project_dir: Path, tmp_path: Path) -> None:
@@ -77,8 +80,12 @@ def test_a_graph_without_a_source_is_refused(project_dir: Path, tmp_path: Path) 
     source.write_text(NEW_POST.replace(
         "<https://example.org/graph/new-article-s1> prov:wasDerivedFrom "
         "<https://example.org/news/1> .", ""))
-    with pytest.raises(InputError, match="does not say where its facts come from"):
-        kg.open_project(project_dir).add([source])
+    project = kg.open_project(project_dir)
+    with pytest.raises(ValidationFailed) as refused:
+        project.add([source])
+    assert any("does not say where its facts come from" in f.message
+               for f in refused.value.report.findings)
+    assert not project.validate([source]).conforms
 
 
 def test_the_bundled_project_is_read_only(tmp_path: Path) -> None:

@@ -52,7 +52,7 @@ def test_validate_data_alone_and_in_context(project: kg.Project) -> None:
 
 def test_stats(project: kg.Project) -> None:
     stats = project.stats()
-    assert stats.triples == len(project.store)
+    assert stats.triples == project.store.fact_count() == len({q.triple for q in project.store.quads()})
     classes = dict(stats.entities_by_class)
     assert classes["https://kg.example.org/ontology#SiteVisit"] == 5
     assert any(source.endswith("actp-rf-business-mission-results")

@@ -40,14 +40,17 @@ kgg:concurrent-{n}-s01 {{
     kgg:concurrent-{n}-s01 a kgo:SourceSentence ;
         kgo:sentenceNumber 1 ;
         kgo:sentenceText "On day {n} the delegation met Minsk City Technopark again."@en ;
-        prov:wasDerivedFrom kgr:actp-rf-business-mission-results .
+        prov:wasDerivedFrom kgr:concurrent-article-{n} .
+    kgr:concurrent-article-{n} a schema:NewsArticle ;
+        schema:headline "Day {n}" ;
+        schema:url <https://example.org/news/day-{n}> .
     kgr:concurrent-meeting-{n} a kgo:Meeting ;
         skos:prefLabel "Meeting number {n} with Minsk City Technopark"@en ;
         kgo:missionDay {n} ;
         schema:participant kgr:minsk-city-technopark, kgr:russian-delegation .
 }}
 """
-FACTS_PER_ADD = 9
+FACTS_PER_ADD = 12
 """Quads in each contribution's graph."""
 
 

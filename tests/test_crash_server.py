@@ -28,7 +28,8 @@ import pyoxigraph
 import pytest
 
 from conftest import tree_bytes
-from kg.store.disk import GENERATIONS, DiskStore, open_disk_store
+from kg.store.disk import DiskStore, open_disk_store
+from kg.store.generations import GENERATIONS
 
 TOKEN = "crash-test-token"
 ROUNDS = 6
@@ -37,7 +38,7 @@ MAX_WRITES = 12
 """Writes per round at most: every round's kill comes before that."""
 SERVE = """
 import os, signal, sys
-import kg.store.disk as disk
+import kg.store.generations as disk
 
 when, _, number = sys.argv.pop(1).partition(":")
 original = disk.write_head
@@ -81,11 +82,13 @@ class Write:
 
 
 def insert_graph(n: int) -> Write:
-    """A new sentence graph with a meeting: 9 quads added."""
+    """A new sentence graph, of a new article, with a meeting: 12 quads added."""
     sparql = PROLOGUE + f"""INSERT DATA {{ GRAPH kgg:crash-{n}-s01 {{
   kgg:crash-{n}-s01 a kgo:SourceSentence ; kgo:sentenceNumber 1 ;
     kgo:sentenceText "On day {n} the delegation met Minsk City Technopark again."@en ;
-    prov:wasDerivedFrom kgr:actp-rf-business-mission-results .
+    prov:wasDerivedFrom kgr:crash-article-{n} .
+  kgr:crash-article-{n} a schema:NewsArticle ; schema:headline "Day {n}" ;
+    schema:url <https://example.org/news/crash-{n}> .
   kgr:crash-meeting-{n} a kgo:Meeting ; skos:prefLabel "Meeting {n}"@en ; kgo:missionDay {n} ;
     schema:participant kgr:minsk-city-technopark, kgr:russian-delegation . }} }}"""
     return Write(f"insert {n}", "POST", {}, sparql, "application/sparql-update", sparql)
@@ -113,13 +116,15 @@ def delete_graph() -> Write:
 
 
 def drop_sentence(n: int) -> Write:
-    """A sentence graph removed by a SPARQL Update: 9 quads removed."""
+    """A sentence graph removed by a SPARQL Update: 12 quads removed."""
     sparql = PROLOGUE + f"DELETE WHERE {{ GRAPH kgg:crash-{n}-s01 {{ ?s ?p ?o }} }}"
     return Write(f"drop {n}", "POST", {}, sparql, "application/sparql-update", sparql)
 
 
 def _alt_labels(version: int) -> str:
-    return "".join(
+    source = (f"<{GSP_GRAPH}> <http://www.w3.org/ns/prov#wasDerivedFrom> "
+              "<https://kg.example.org/id/actp-rf-business-mission-results> .\n")
+    return source + "".join(
         f'<https://kg.example.org/id/actp-rf> <http://www.w3.org/2004/02/skos/core#altLabel> '
         f'"ACTP {version}.{i}"@en .\n' for i in range(3))
 

@@ -395,10 +395,11 @@ def test_an_ill_typed_literal_is_a_validation_finding_not_a_crash(
     data = """
         @prefix ex: <http://example.org/> .
         @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-        ex:one a ex:Thing ; ex:count "abc"^^xsd:integer .
-        ex:two a ex:Thing ; ex:count "42"^^xsd:integer .
+        ex:g { ex:g <http://www.w3.org/ns/prov#wasDerivedFrom> ex:source .
+               ex:one a ex:Thing ; ex:count "abc"^^xsd:integer .
+               ex:two a ex:Thing ; ex:count "42"^^xsd:integer . }
     """
-    report = kg.validate_data(data, "ttl", project=shapes_project)
+    report = kg.validate_data(data, "trig", project=shapes_project)
     assert not report.conforms
     assert [(f.focus, f.component_name, f.value, f.severity) for f in report.findings] == [
         ("http://example.org/one", "DatatypeConstraintComponent", "abc", "Violation")]
@@ -406,8 +407,9 @@ def test_an_ill_typed_literal_is_a_validation_finding_not_a_crash(
 
 def test_a_well_typed_literal_conforms_to_the_same_shape(shapes_project: kg.Project) -> None:
     data = ("@prefix ex: <http://example.org/> .\n"
-            'ex:two a ex:Thing ; ex:count "42"^^<http://www.w3.org/2001/XMLSchema#integer> .')
-    assert kg.validate_data(data, "ttl", project=shapes_project).conforms
+            "ex:g { ex:g <http://www.w3.org/ns/prov#wasDerivedFrom> ex:source .\n"
+            'ex:two a ex:Thing ; ex:count "42"^^<http://www.w3.org/2001/XMLSchema#integer> . }')
+    assert kg.validate_data(data, "trig", project=shapes_project).conforms
 
 
 def test_an_ill_typed_literal_through_the_command_line_exits_1(

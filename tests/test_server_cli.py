@@ -72,6 +72,8 @@ def test_serve_answers_sparql_with_its_options(server: str) -> None:
 
 def test_serve_takes_the_token_from_the_environment(server: str) -> None:
     update = ('INSERT DATA { GRAPH <https://kg.example.org/graph/cli-test> { '
+              '<https://kg.example.org/graph/cli-test> <http://www.w3.org/ns/prov#wasDerivedFrom> '
+              '<https://kg.example.org/id/actp-rf-business-mission-results> . '
               '<https://kg.example.org/id/actp-rf> '
               '<http://www.w3.org/2004/02/skos/core#altLabel> "ACTP (CLI)"@en } }')
     _, refused = curl(server + "/sparql", "-H", "Content-Type: application/sparql-update",
@@ -81,7 +83,7 @@ def test_serve_takes_the_token_from_the_environment(server: str) -> None:
                           "--data-binary", update)
     assert refused == "401"
     assert accepted == "200", body
-    assert json.loads(body)["added"] == 1
+    assert json.loads(body)["added"] == 2  # the fact and its graph's source
 
 
 def test_entity_page_over_curl(server: str) -> None:

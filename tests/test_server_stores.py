@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.api import Project, build_store
+from kg.api import Project
 from kg.project import ProjectFiles
 from kg.server import Settings
-from kg.store.embedded import EmbeddedStore
+from kg.store.disk import DiskStore
 from kg.store.remote import RemoteStore
 from test_server_support import GREAT_STONE, ROOT, fresh_project, running
 
@@ -16,15 +16,17 @@ TOKEN = "disk-token"
 ALT = ('PREFIX skos: <http://www.w3.org/2004/02/skos/core#> '
        'ASK { <https://kg.example.org/id/actp-rf> skos:altLabel "On disk"@en }')
 UPDATE = ('INSERT DATA { GRAPH <https://kg.example.org/graph/test-disk> { '
+          '<https://kg.example.org/graph/test-disk> <http://www.w3.org/ns/prov#wasDerivedFrom> '
+          '<https://kg.example.org/id/actp-rf-business-mission-results> . '
           '<https://kg.example.org/id/actp-rf> '
           '<http://www.w3.org/2004/02/skos/core#altLabel> "On disk"@en } }')
 
 
 def test_on_disk_store_workers_see_a_write(tmp_path: Path) -> None:
-    store = EmbeddedStore(tmp_path / "store")
     files = ProjectFiles(ROOT)
-    build_store(store, files)
-    store.flush()
+    store = DiskStore(tmp_path / "store")
+    store.build(files)
+    first = store.generation
     settings = Settings(allow_updates=True, token=TOKEN, validation_timeout=120)
     with running(Project(files, store), settings) as served, served.client() as client:
         accept = {"Accept": "application/sparql-results+json"}
@@ -35,9 +37,14 @@ def test_on_disk_store_workers_see_a_write(tmp_path: Path) -> None:
         assert response.status_code == 200, response.text
         assert client.get("/sparql", params={"query": ALT}, headers=accept).json()["boolean"] \
             is True
-        snapshots = list(tmp_path.glob(".store-snapshots-*/*"))
-        assert len(snapshots) >= 1  # workers read snapshots, never the live store
-    assert not list(tmp_path.glob(".store-snapshots-*")), "snapshots are removed at shutdown"
+        assert store.generation != first  # the write is a new generation, which workers read
+        current = store.generation
+    store.close()
+    assert not list((tmp_path / "store").glob("trials/*")), "no private trial is left behind"
+    with DiskStore(tmp_path / "store") as writer:  # the next writer removes what readers held
+        assert writer.generation == current
+    generations = list((tmp_path / "store" / "generations").iterdir())
+    assert [g.name for g in generations] == [current]
     store.close()
 
 

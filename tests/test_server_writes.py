@@ -17,16 +17,20 @@ PROLOGUE = """PREFIX kgr: <https://kg.example.org/id/>
 PREFIX kgg: <https://kg.example.org/graph/>
 PREFIX schema: <https://schema.org/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
 """
 BREAKING = PROLOGUE + """INSERT DATA { GRAPH kgg:test-bad-date {
   kgr:actp-rf schema:foundingDate "sometime in spring" } }"""
 CONFORMING = PROLOGUE + """INSERT DATA { GRAPH kgg:test-alt-label {
+  kgg:test-alt-label prov:wasDerivedFrom kgr:actp-rf-business-mission-results .
   kgr:actp-rf skos:altLabel "Cluster association"@en } }"""
 ASK_ALT = PROLOGUE + 'ASK { kgr:actp-rf skos:altLabel "Cluster association"@en }'
 ASK_DATE = PROLOGUE + "ASK { kgr:actp-rf schema:foundingDate ?d }"
 GRAPH = "https://kg.example.org/graph/test-gsp"
 TURTLE = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 <https://kg.example.org/id/actp-rf> skos:altLabel "ACTP"@en .
+<https://kg.example.org/graph/test-gsp> <http://www.w3.org/ns/prov#wasDerivedFrom>
+    <https://kg.example.org/id/actp-rf-business-mission-results> .
 """
 BAD_TURTLE = """@prefix schema: <https://schema.org/> .
 <https://kg.example.org/id/actp-rf> schema:foundingDate "not a date" .
@@ -106,7 +110,7 @@ def test_conforming_update_is_applied_and_seen_by_the_next_query(writable: Serve
     with writable.client() as client:
         response = client.post("/sparql", data={"update": CONFORMING}, headers=AUTH)
     assert response.status_code == 200, response.text
-    assert response.json()["added"] == 1
+    assert response.json()["added"] == 2  # the fact and its graph's source
     assert ask(writable, ASK_ALT)
     with writable.client() as client:
         page = client.get("/id/actp-rf", headers={"Accept": "text/html"})
@@ -130,7 +134,7 @@ def test_graph_store_put_get_delete(writable: Served) -> None:
         assert bad.json()["error"]["report"]["conforms"] is False
         deleted = client.delete("/rdf-graphs/service", params={"graph": GRAPH}, headers=AUTH)
         assert deleted.status_code == 200
-        assert deleted.json()["removed"] == 1
+        assert deleted.json()["removed"] == 2
         gone = client.get("/rdf-graphs/service", params={"graph": GRAPH})
         assert gone.status_code == 404
         assert gone.json()["error"]["status"] == 404

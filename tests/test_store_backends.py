@@ -61,7 +61,7 @@ VISIT = """\
 
 kgg:store-test-s01 {
     kgg:store-test-s01 a kgo:SourceSentence ;
-        kgo:sentenceNumber 1 ;
+        kgo:sentenceNumber 40 ;
         kgo:sentenceText "On the fourth day the delegation met Minsk City Technopark again."@en ;
         prov:wasDerivedFrom kgr:actp-rf-business-mission-results .
     kgr:second-meeting-minsk-city-technopark a kgo:Meeting ;

@@ -14,7 +14,8 @@ from kg.errors import RdfSyntaxError, StaleStoreError, StoreLockedError, Unreada
 from kg.project import ProjectFiles
 from kg.rdfio import N_QUADS, TRIG, parse_bytes
 from kg.store.bulk import dump, dump_to_file, load_files, rebuild
-from kg.store.disk import GENERATIONS, HEAD, DiskStore, open_disk_store
+from kg.store.disk import DiskStore, open_disk_store
+from kg.store.generations import GENERATIONS, HEAD
 from kg.terms import Literal, NamedNode, Quad
 
 EXAMPLE = "http://example.com/"

@@ -19,31 +19,28 @@ import pytest
 
 from conftest import ROOT, tree_bytes
 from kg.errors import StaleStoreError
-from kg.store.disk import GENERATIONS, DiskStore, open_disk_store
+from kg.store.disk import DiskStore, open_disk_store
+from kg.store.generations import GENERATIONS
 
 KG = [sys.executable, "-c", "import sys; from kg.cli import main; main(sys.argv[1:])"]
 """The command line, in a process of its own."""
 
 DIE_WRITING = """
 import os, signal, sys
-import kg.store.disk as disk
+import kg.store.engine as engine
 
-original = disk._write_quads
+original = engine.with_facts
 
-def dying(engine, quads, *, bulk):
-    def until_death():
-        for number, quad in enumerate(quads):
-            if number == {after}:
-                os.kill(os.getpid(), signal.SIGKILL)
-            yield quad
-    if {file_number} == dying.calls:
-        original(engine, until_death(), bulk=bulk)
-    else:
-        original(engine, quads, bulk=bulk)
+def dying(quads):
+    calls = dying.calls
     dying.calls += 1
+    for number, quad in enumerate(original(quads)):
+        if calls == {file_number} and number == 2 * {after}:
+            os.kill(os.getpid(), signal.SIGKILL)
+        yield quad
 
 dying.calls = 0
-disk._write_quads = dying
+engine.with_facts = dying
 from kg.cli import main
 main(sys.argv[1:])
 """
@@ -51,12 +48,12 @@ main(sys.argv[1:])
 
 DIE_PUBLISHING = """
 import os, signal, sys
-import kg.store.disk as disk
+import kg.store.generations as generations
 
 def dying(root, name):
     os.kill(os.getpid(), signal.SIGKILL)
 
-disk.write_head = dying
+generations.write_head = dying
 from kg.cli import main
 main(sys.argv[1:])
 """
@@ -178,7 +175,10 @@ kgg:kill-test-s01 {
     kgg:kill-test-s01 a kgo:SourceSentence ;
         kgo:sentenceNumber 1 ;
         kgo:sentenceText "On the fourth day the delegation met Minsk City Technopark again."@en ;
-        prov:wasDerivedFrom kgr:actp-rf-business-mission-results .
+        prov:wasDerivedFrom kgr:kill-test-article .
+    kgr:kill-test-article a schema:NewsArticle ;
+        schema:headline "On the fourth day" ;
+        schema:url <https://example.org/news/kill-test> .
     kgr:kill-test-meeting a kgo:Meeting ;
         skos:prefLabel "Second meeting with Minsk City Technopark"@en ;
         kgo:missionDay 4 ;

@@ -1,42 +1,40 @@
-"""The library: open a project and query, export, validate and add to it.
+"""The library: open a project and query, export, validate, add to and retract from it.
 
 >>> import kg
 >>> project = kg.open_project()
->>> len(project.query("visited-sites").rows)
-5
+>>> len(project.query("visited-sites").rows) > 0
+True
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.canonical import canonical_trig, canonical_turtle
-from kg.contribute import AddOutcome, apply, check_provenance, new_quads, plan_files, writable
-from kg.errors import QuerySyntaxError, UsageError, ValidationFailed
-from kg.jsonld import compact, dumps, frame, load_context
-from kg.namespaces import KGO, ONTOLOGY_GRAPH, PREFIXES, PROV, RDF, RDFS, sparql_prologue
+from kg.contribute import AddOutcome, plan_add, plan_removal, stage, writable
+from kg.errors import UsageError, ValidationFailed
+from kg.namespaces import KGO, ONTOLOGY_GRAPH, PREFIXES, PROV, RDF, RDFS, SKOS
 from kg.project import ProjectFiles, data_quads, find_root, ontology_quads, shapes_quads
 from kg.queries import NamedQuery, find, parse_value
 from kg.rdfio import format_named, parse_bytes, parse_file, serialize
 from kg.results import QueryResult
-from kg.store.base import Store
+from kg.store.base import QueryRequest, Store, Trial
 from kg.terms import DefaultGraph, NamedNode, Quad, Term, term_value
-from kg.validate.delta import validate_in_context, validate_standalone
-from kg.validate.fast import CompiledShapes, compile_shapes, validate_store
-from kg.validate.report import Finding, ValidationReport
-from kg.validate.shacl import shapes_graph
 
 if TYPE_CHECKING:
-    import rdflib
+    from kg.validate.judge import Shapes
+    from kg.validate.report import Finding, ValidationReport
 
 EXPORT_FORMATS = ("ttl", "trig", "nt", "nq", "jsonld", "xml")
 _PROVENANCE_PREDICATES = {PROV + "wasDerivedFrom", PROV + "wasQuotedFrom",
                           PROV + "hadPrimarySource", KGO + "sentenceText",
-                          KGO + "sentenceNumber"}
+                          KGO + "sentenceNumber", KGO + "justification"}
+_LABELS = (SKOS + "prefLabel", "http://xmlns.com/foaf/0.1/name", RDFS + "label",
+           "https://schema.org/name")
 
 
 @dataclass
@@ -65,47 +63,54 @@ class Project:
         return find(self.named_queries, name)
 
     def query(self, name_or_sparql: str, params: Mapping[str, str | Term] | None = None,
-              *, timeout: float | None = None) -> QueryResult:
-        """Run a named query (by name) or SPARQL text; ``params`` bind its variables safely."""
+              *, timeout: float | None = None, limit: int | None = None) -> QueryResult:
+        """Run a named query (by name) or SPARQL text; ``params`` bind its variables safely.
+
+        SPARQL text may use the project's prefixes without declaring them."""
         if name_or_sparql.strip() in self.named_queries or _looks_like_name(name_or_sparql):
             named = self.named_query(name_or_sparql.strip())
-            return self.store.query(named.text, bindings=named.bindings(params), timeout=timeout)
+            return self.store.query(QueryRequest(named.text, bindings=named.bindings(params),
+                                                 prefixes=PREFIXES, timeout=timeout,
+                                                 limit=limit))
         bindings = {name: parse_value(value, "term", name) for name, value in (params or {}).items()}
-        text = with_prefixes(name_or_sparql)
-        offset = text.count("\n") - name_or_sparql.count("\n")
-        try:
-            return self.store.query(text, bindings=bindings, timeout=timeout)
-        except QuerySyntaxError as error:
-            if error.line is None or error.line <= offset:
-                raise
-            raise QuerySyntaxError(error.reason, line=error.line - offset,
-                                   column=error.column) from None
+        return self.store.query(QueryRequest(name_or_sparql, bindings=bindings, prefixes=PREFIXES,
+                                             timeout=timeout, limit=limit))
 
     # -- export ----------------------------------------------------------------------------
     def quads(self, graph: str | None = None, *, provenance: bool = True) -> list[Quad]:
-        """The quads to export: all, or one named graph; without provenance, the plain facts."""
+        """The quads to export: all, or one named graph; without provenance, the plain facts
+        (each once, without the records that describe the sentence graphs)."""
         if graph is not None:
             name = NamedNode(parse_value(graph, "iri", "graph").value)
             if name not in set(self.store.named_graphs()):
                 raise UsageError(f"no named graph <{name.value}> in the store")
             quads = list(self.store.quads(name))
+            if provenance:
+                return quads
+            facts = [Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads]
+        elif provenance:
+            return list(self.store.quads())
         else:
-            quads = list(self.store.quads())
-        if provenance:
-            return quads
-        graph_names = {q.graph_name for q in quads if not isinstance(q.graph_name, DefaultGraph)}
-        facts = {
-            Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads
-            if not (q.subject in graph_names and (q.predicate.value in _PROVENANCE_PREDICATES
-                                                  or q.predicate.value == RDF + "type"))
-        }
-        return sorted(facts, key=lambda q: (str(q.subject), q.predicate.value, str(q.object)))
+            facts = [Quad(t.subject, t.predicate, t.object, DefaultGraph())
+                     for t in self.store.facts()]
+        graphs = set(self.store.named_graphs())
+        kept = {q for q in facts
+                if not (q.subject in graphs and (q.predicate.value in _PROVENANCE_PREDICATES
+                                                 or q.predicate.value == RDF + "type"))}
+        return sorted(kept, key=lambda q: (str(q.subject), q.predicate.value, str(q.object)))
 
     def export(self, fmt: str = "trig", *, graph: str | None = None, provenance: bool = True,
                frame_class: str | None = None) -> bytes:
-        """The graph serialized: canonical Turtle/TriG, compact JSON-LD, N-Triples, N-Quads, RDF/XML."""
+        """The graph serialized: canonical Turtle/TriG, compact JSON-LD, N-Triples, N-Quads,
+        RDF/XML. Graph formats (Turtle, N-Triples, RDF/XML) carry each fact once."""
+        from kg.jsonld import compact, dumps, frame, load_context
+
         chosen = format_named(fmt)
-        quads = self.quads(graph, provenance=provenance)
+        if not chosen.datasets and provenance and graph is None:
+            quads = [Quad(t.subject, t.predicate, t.object, DefaultGraph())
+                     for t in self.store.facts()]
+        else:
+            quads = self.quads(graph, provenance=provenance)
         ext = chosen.extension
         if ext == "trig":
             return canonical_trig(quads, PREFIXES).encode()
@@ -123,62 +128,83 @@ class Project:
 
     def _instances(self, class_text: str) -> set[Term]:
         cls = parse_value(class_text, "iri", "frame")
-        result = self.store.query(
-            sparql_prologue() + "SELECT DISTINCT ?x WHERE { ?x a/rdfs:subClassOf* ?class }",
-            bindings={"class": cls},
-        )
+        result = self.store.query(QueryRequest(
+            "SELECT DISTINCT ?x WHERE { ?x a/rdfs:subClassOf* ?class }",
+            bindings={"class": cls}, prefixes=PREFIXES))
         return {row[0] for row in result.rows if row[0] is not None}
 
     # -- validation ------------------------------------------------------------------------
-    @functools.cached_property
-    def shapes(self) -> rdflib.Graph:
-        return shapes_graph(shapes_quads(self.files))
-
     @functools.cached_property
     def vocabulary(self) -> list[Quad]:
         return list(ontology_quads(self.files))
 
     @functools.cached_property
-    def compiled_shapes(self) -> CompiledShapes:
-        """The shapes compiled to SPARQL, for the fast path."""
-        return compile_shapes(self.shapes)
+    def judge_shapes(self) -> Shapes:
+        """The shapes, compiled to SPARQL (pySHACL keeps the shapes that do not compile)."""
+        from kg.validate.fast import compile_shapes
+        from kg.validate.judge import Shapes
+        from kg.validate.shacl import shapes_graph
+
+        graph = shapes_graph(shapes_quads(self.files))
+        return Shapes(graph, compile_shapes(graph), self.vocabulary)
+
+    @property
+    def shapes(self) -> object:
+        """The shapes graph (an ``rdflib.Graph``)."""
+        return self.judge_shapes.graph
+
+    @property
+    def compiled_shapes(self) -> object:
+        return self.judge_shapes.compiled
 
     def validate_graph(self) -> ValidationReport:
-        """Validate everything in the store against the shapes, in the engine (SPARQL);
-        shapes that do not compile are left to pySHACL, and the report says so."""
-        report = validate_store(self.store, self.shapes, self.compiled_shapes)
+        """Validate everything in the store against the shapes and kg's provenance rules."""
+        from kg.validate.judge import judge_store
+
+        report = judge_store(self.store, self.judge_shapes)
         report.findings = self._label(report.findings)
         return report
 
-    def validate(self, files: Sequence[str | Path] = (), *, data: bytes | str | None = None,
-                 fmt: str | None = None, standalone: bool = False,
-                 fail_on: str = "Violation") -> ValidationReport:
-        """Validate new data (files, or ``data`` in ``fmt``) alone or in the graph's context."""
-        new = self.read_contribution(files, data=data, fmt=fmt)
+    def validate(self, files: Sequence[str | Path] | str | Path = (), *,
+                 data: bytes | str | None = None, fmt: str | None = None,
+                 standalone: bool = False, fail_on: str = "Violation",
+                 base: str | None = None) -> ValidationReport:
+        """Validate new data (files, or ``data`` in ``fmt``) alone or in the graph's context:
+        exactly what :meth:`add` would refuse."""
+        new = self.read_contribution(files, data=data, fmt=fmt, base=base)
+        return self.validate_change(new, (), standalone=standalone, fail_on=fail_on)
+
+    def validate_change(self, added: Sequence[Quad], removed: Sequence[Quad] = (), *,
+                        standalone: bool = False, fail_on: str = "Violation"
+                        ) -> ValidationReport:
+        """The findings a change would bring (nothing is written)."""
+        from kg.validate.judge import judge_change, judge_standalone
+
         if standalone:
-            report = validate_standalone(new, self.vocabulary, self.shapes)
+            report = judge_standalone(added, self.judge_shapes)
         else:
-            report = validate_in_context(self.store, new, self.vocabulary, self.shapes,
-                                         self.compiled_shapes)
-        report.findings = self._label(report.findings, new)
+            report = judge_change(self.store, self.judge_shapes, added, removed,
+                                  fail_on=_severity(fail_on))
+        report.findings = self._label(report.findings, added)
         report.fail_on = _severity(fail_on)
         return report
 
-    def read_contribution(self, files: Sequence[str | Path] = (), *,
-                          data: bytes | str | None = None, fmt: str | None = None) -> list[Quad]:
+    def read_contribution(self, files: Sequence[str | Path] | str | Path = (), *,
+                          data: bytes | str | None = None, fmt: str | None = None,
+                          base: str | None = None) -> list[Quad]:
+        paths = [files] if isinstance(files, str | Path) else list(files)
         quads: list[Quad] = []
-        for path in files:
-            quads.extend(parse_file(path, fmt))
+        for path in paths:
+            quads.extend(parse_file(path, fmt, base_iri=base))
         if data is not None:
             raw = data.encode() if isinstance(data, str) else data
-            quads.extend(parse_bytes(raw, format_named(fmt or "trig"), source="<data>"))
-        if not files and data is None:
+            quads.extend(parse_bytes(raw, format_named(fmt or "trig"), source="<data>",
+                                     base_iri=base))
+        if not paths and data is None:
             raise UsageError("nothing to validate: give one or more files")
         return quads
 
     def _label(self, findings: Iterable[Finding], extra: Sequence[Quad] = ()) -> list[Finding]:
-        from dataclasses import replace
-
         items = list(findings)
         labels = self.labels({f.focus for f in items if not f.focus.startswith("_:")}, extra)
         return [replace(f, label=labels.get(f.focus)) for f in items]
@@ -187,72 +213,128 @@ class Project:
         """A display label for each IRI: English preferred label, else a name, else any label."""
         wanted = sorted(set(iris))
         out: dict[str, str] = {}
-        label_predicates = ("http://www.w3.org/2004/02/skos/core#prefLabel",
-                            "http://xmlns.com/foaf/0.1/name", RDFS + "label",
-                            "https://schema.org/name")
         for q in extra:
             subject, obj = term_value(q.subject), term_value(q.object)
-            if q.predicate.value in label_predicates and subject in wanted and obj is not None:
+            if q.predicate.value in _LABELS and subject in wanted and obj is not None:
                 out.setdefault(subject or "", obj)
         for start in range(0, len(wanted), 200):
-            chunk = [NamedNode(i) for i in wanted[start:start + 200]]
-            values = " ".join(str(n) for n in chunk)
-            result = self.store.query(
-                sparql_prologue() + f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} "
+            values = " ".join(str(NamedNode(i)) for i in wanted[start:start + 200])
+            result = self.store.query(QueryRequest(
+                f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} "
                 "?x skos:prefLabel|foaf:name|rdfs:label|schema:name ?l "
-                "} ORDER BY ?x DESC(LANG(?l) = 'en') ?l"
-            )
+                "} ORDER BY ?x DESC(LANG(?l) = 'en') ?l", prefixes=PREFIXES))
             for x, label in result.rows:
                 if x is not None and label is not None:
                     out.setdefault(x.value, label.value)
         return out
 
-    # -- adding ---------------------------------------------------------------------------
-    def add(self, files: Sequence[str | Path], *, fmt: str | None = None,
-            fail_on: str = "Violation") -> AddOutcome:
+    # -- changing --------------------------------------------------------------------------
+    def add(self, files: Sequence[str | Path] | str | Path, *, fmt: str | None = None,
+            fail_on: str = "Violation", base: str | None = None) -> AddOutcome:
         """Validate ``files`` in context; if they conform, write them to ``data/`` and the store.
 
         Raises :class:`~kg.errors.ValidationFailed` (with the report) and changes nothing if
         they do not conform.
         """
         writable(self.files)
-        sources = [Path(p) for p in files]
+        sources = [Path(files)] if isinstance(files, str | Path) else [Path(p) for p in files]
         if not sources:
             raise UsageError("nothing to add: give one or more files")
-        by_source = {path: parse_file(path, fmt) for path in sources}
+        by_source = {path: parse_file(path, fmt, base_iri=base) for path in sources}
         quads = [q for path in sources for q in by_source[path]]
-        check_provenance(quads)
-        report = validate_in_context(self.store, quads, self.vocabulary, self.shapes,
-                                     self.compiled_shapes)
-        report.findings = self._label(report.findings, quads)
+        texts = plan_add(self.files, sources, by_source)
+        self._judged_change(quads, (), texts, fail_on)
+        graphs = sorted({q.graph_name.value for q in quads
+                         if not isinstance(q.graph_name, DefaultGraph)})
+        return AddOutcome(quads=len(set(quads)), graphs=graphs, files=sorted(texts))
+
+    def apply_change(self, added: Sequence[Quad], removed: Sequence[Quad] = (), *,
+                     fail_on: str = "Violation") -> ValidationReport:
+        """Judge a change and, if it conforms, make it in the store (not in ``data/``): the
+        guarded writes of the server. Raises :class:`~kg.errors.ValidationFailed`."""
+        return self._judged_change(added, removed, {}, fail_on)
+
+    def retract(self, source: str, *, with_inferences: bool = False,
+                fail_on: str = "Violation") -> AddOutcome:
+        """Take a source and every graph derived from it out of ``data/`` and the store, all or
+        nothing. Inference graphs that rest on those graphs go too with ``with_inferences``;
+        without it their existence refuses the retraction (naming them). Refused, with the
+        report, when the rest of the graph would no longer conform."""
+        writable(self.files)
+        iri = NamedNode(parse_value(source, "iri", "source").value)
+        graphs = self._derived_graphs(iri)
+        if not graphs:
+            raise UsageError(f"no graph in the store is derived from <{iri.value}>")
+        resting = self._inferences_on(graphs)
+        if resting and not with_inferences:
+            names = ", ".join(f"<{g.value}>" for g in resting)
+            raise UsageError(f"inference graphs rest on this source: {names}; retract them "
+                             "too with --with-inferences, or remove them first")
+        leaving = [*graphs, *resting]
+        texts, _ = plan_removal(self.files, leaving)
+        removed = [q for g in leaving for q in self.store.quads(g)]
+        self._judged_change((), removed, texts, fail_on)
+        return AddOutcome(quads=len(removed), graphs=sorted(g.value for g in leaving),
+                          files=sorted(texts), verb="retracted")
+
+    def _derived_graphs(self, source: NamedNode) -> list[NamedNode]:
+        result = self.store.query(QueryRequest(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g prov:wasDerivedFrom ?source } }",
+            bindings={"source": source}, prefixes=PREFIXES))
+        return sorted({g for (g,) in result.rows if isinstance(g, NamedNode)}, key=str)
+
+    def _inferences_on(self, graphs: Sequence[NamedNode]) -> list[NamedNode]:
+        """Graphs outside ``graphs`` derived (directly or through each other) from them."""
+        found: set[NamedNode] = set()
+        frontier = set(graphs)
+        while frontier:
+            values = " ".join(str(g) for g in frontier)
+            result = self.store.query(QueryRequest(
+                f"SELECT DISTINCT ?g WHERE {{ VALUES ?from {{ {values} }} "
+                "GRAPH ?g { ?g prov:wasDerivedFrom ?from } }", prefixes=PREFIXES))
+            new = {g for (g,) in result.rows if isinstance(g, NamedNode)} - found - set(graphs)
+            found |= new
+            frontier = new
+        return sorted(found, key=str)
+
+    def _judged_change(self, added: Sequence[Quad], removed: Sequence[Quad],
+                       texts: Mapping[Path, str | None], fail_on: str) -> ValidationReport:
+        from kg.validate.judge import judge_change
+
+        staged = stage(texts)
+        try:
+            def commit(trial: Trial) -> None:
+                trial.commit(staged.publish)
+
+            report = judge_change(self.store, self.judge_shapes, added, removed,
+                                  fail_on=_severity(fail_on), commit=commit)
+        finally:
+            staged.discard()
+        report.findings = self._label(report.findings, added)
         report.fail_on = _severity(fail_on)
         if not report.conforms:
             counts = report.counts()
-            raise ValidationFailed(
-                f"{counts['Violation']} violation(s); nothing was written", report)
-        fresh = new_quads(self.store, quads)
-        texts = plan_files(self.files, sources, by_source)
-        written = apply(self.store, fresh, texts)
-        graphs = sorted({q.graph_name.value for q in fresh
-                         if not isinstance(q.graph_name, DefaultGraph)})
-        return AddOutcome(quads=len(fresh), graphs=graphs, files=written)
+            raise ValidationFailed(f"{counts['Violation']} violation(s); nothing was written",
+                                   report)
+        self.store.flush()
+        return report
 
     # -- statistics ------------------------------------------------------------------------
     def stats(self) -> Stats:
-        classes = self.store.query(sparql_prologue() + """
+        classes = self.store.query(QueryRequest("""
             SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {
               ?x a ?class . FILTER(!STRSTARTS(STR(?class), STR(owl:)))
               FILTER(!STRSTARTS(STR(?class), STR(rdfs:)))
-              FILTER NOT EXISTS { GRAPH ?g { ?x a ?class } FILTER(?g = ?ontology) }
+              FILTER NOT EXISTS { GRAPH ?ontology { ?x a ?class } }
             } GROUP BY ?class ORDER BY DESC(?n) ?class""",
-            bindings={"ontology": NamedNode(ONTOLOGY_GRAPH)})
-        sources = self.store.query(sparql_prologue() + """
+            bindings={"ontology": NamedNode(ONTOLOGY_GRAPH)}, prefixes=PREFIXES))
+        sources = self.store.query(QueryRequest("""
             SELECT ?source (SAMPLE(?title) AS ?name) (COUNT(DISTINCT ?g) AS ?graphs) WHERE {
               ?g prov:wasDerivedFrom ?source .
               OPTIONAL { ?source schema:headline|schema:name ?title }
-            } GROUP BY ?source ORDER BY ?source""")
+            } GROUP BY ?source ORDER BY ?source""", prefixes=PREFIXES))
         return Stats(
-            triples=len(self.store),
+            triples=self.store.fact_count(),
             named_graphs=len(self.store.named_graphs()),
             entities_by_class=[(row[0].value, int(row[1].value)) for row in classes.rows
                                if row[0] is not None and row[1] is not None],
@@ -260,12 +342,15 @@ class Project:
                      for row in sources.rows if row[0] is not None and row[2] is not None],
         )
 
+    def __repr__(self) -> str:
+        return f"<kg.Project {self.files.root} on {self.store.location}>"
+
 
 def with_prefixes(sparql: str) -> str:
-    """The query with the project's prefixes declared, unless it declares its own."""
-    if "PREFIX" in sparql.upper():
-        return sparql
-    return sparql_prologue() + sparql
+    """The query with the project's prefixes it uses declared."""
+    from kg.sparql_text import with_prologue
+
+    return with_prologue(sparql, dict(PREFIXES))[0]
 
 
 def _looks_like_name(text: str) -> bool:
@@ -278,12 +363,12 @@ def _severity(text: str) -> str:
     try:
         return mapping[text.lower()]
     except KeyError:
-        raise UsageError(f"--fail-on must be violation, warning or info (got {text!r})") from None
+        raise UsageError(f"fail_on must be violation, warning or info (got {text!r})") from None
 
 
 def build_store(store: Store, files: ProjectFiles) -> None:
     """Fill ``store`` from the project's ontology and data files, in one transaction."""
-    store.add_quads([*ontology_quads(files), *data_quads(files)])
+    store.change([*ontology_quads(files), *data_quads(files)])
 
 
 def open_project(path: str | Path | None = None, *, store: Store | None = None) -> Project:

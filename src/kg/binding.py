@@ -8,52 +8,12 @@ understands it (embedded or remote), and a value cannot end the block or add a c
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping
 
 from kg.errors import QuerySyntaxError
+from kg.sparql_text import where_position
 from kg.terms import BlankNode, Term
-
-_TOKEN = re.compile(
-    r"""(?P<comment>\#[^\n]*)
-      | (?P<string>'''(?:[^\\]|\\.)*?'''|\"\"\"(?:[^\\]|\\.)*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-      | (?P<iri><[^<>"{}|^`\\\s]*>)
-      | (?P<open>\{) | (?P<close>\})
-      | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
-
-@functools.lru_cache(maxsize=512)
-def where_position(sparql: str) -> int:
-    """The index just after the ``{`` that opens the outermost ``WHERE`` group (a pure
-    function of the text, remembered for the named queries that run again and again)."""
-    depth = 0
-    seen_where = False
-    form = None
-    first_open = None
-    for match in _TOKEN.finditer(sparql):
-        kind = match.lastgroup
-        if kind == "word" and depth == 0:
-            word = match.group().upper()
-            if form is None and word in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
-                form = word
-            elif word == "WHERE":
-                seen_where = True
-        elif kind == "open":
-            if depth == 0:
-                if seen_where:
-                    return match.end()
-                if first_open is None:
-                    first_open = match.end()
-            depth += 1
-        elif kind == "close":
-            depth -= 1
-    if first_open is not None and form in ("SELECT", "ASK", "DESCRIBE"):
-        return first_open
-    raise QuerySyntaxError("cannot bind parameters: the query has no WHERE group")
 
 
 def values_block(bindings: Mapping[str, Term]) -> str:

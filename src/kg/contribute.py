@@ -1,12 +1,13 @@
-"""Adding a contribution: validate in context, then write ``data/`` and the store, or nothing.
+"""The files side of a change: the canonical TriG under ``data/`` that ``add`` and ``retract``
+write, staged so that the store and the files change together or not at all.
 
-Order of writes, so that no failure leaves a half-applied contribution:
+Order of writes, so that no failure leaves a half-applied change:
 
 1. the new canonical TriG files are written beside their targets under temporary names;
-2. the quads go into the store in one transaction (all or nothing);
-3. the temporary files are renamed over their targets (atomic on POSIX).
-
-A failure in 1 or 2 removes the temporary files and leaves ``data/`` and the store as they were.
+2. the change is judged, and made in the store as one step, whose last act before it becomes
+   visible is to rename the temporary files over their targets (atomic on POSIX);
+3. a failure before that removes the temporary files, and ``data/`` and the store are as they
+   were.
 """
 
 from __future__ import annotations
@@ -14,53 +15,73 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.canonical import canonical_trig
-from kg.errors import InputError, UsageError
-from kg.namespaces import PREFIXES, PROV
+from kg.errors import UsageError
+from kg.namespaces import PREFIXES
 from kg.project import ProjectFiles
 from kg.rdfio import parse_file
-from kg.store.base import Store
-from kg.terms import BlankNode, DefaultGraph, NamedNode, Quad
-
-_PROVENANCE = {PROV + "wasDerivedFrom", PROV + "wasQuotedFrom", PROV + "hadPrimarySource"}
+from kg.terms import BlankNode, NamedNode, Quad
 
 
 @dataclass
 class AddOutcome:
-    """What an ``add`` wrote."""
+    """What an ``add`` (or a ``retract``) wrote."""
 
     quads: int
     graphs: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    verb: str = "added"
 
     def summary(self) -> str:
         where = ", ".join(str(p) for p in self.files) or "nothing new"
-        return f"added {self.quads} quad(s) in {len(self.graphs)} graph(s): {where}"
+        return f"{self.verb} {self.quads} quad(s) in {len(self.graphs)} graph(s): {where}"
 
 
-def check_provenance(quads: Sequence[Quad]) -> None:
-    """Every fact must sit in a named graph that says where it comes from."""
-    loose = [q for q in quads if isinstance(q.graph_name, DefaultGraph)]
-    graphs = {q.graph_name for q in quads if not isinstance(q.graph_name, DefaultGraph)}
-    loose_facts = [q for q in loose if q.subject not in graphs]
-    if loose_facts:
-        first = loose_facts[0]
-        raise InputError(
-            f"{len(loose_facts)} triple(s) are outside any named graph (first: {first.subject} "
-            f"{first.predicate} ...): put each fact in a named graph with prov:wasDerivedFrom "
-            "its source"
-        )
-    described = {q.subject for q in quads if q.predicate.value in _PROVENANCE}
-    missing = sorted(g.value for g in graphs if g not in described)
-    if missing:
-        raise InputError(
-            f"graph <{missing[0]}> does not say where its facts come from: add "
-            f"<{missing[0]}> prov:wasDerivedFrom <source> (in the graph itself)"
-        )
+@dataclass
+class StagedFiles:
+    """New texts of data files written under temporary names (``None``: the file goes)."""
+
+    temporaries: dict[Path, Path | None] = field(default_factory=dict)
+
+    def publish(self) -> None:
+        for target, temporary in self.temporaries.items():
+            if temporary is None:
+                target.unlink(missing_ok=True)
+            else:
+                temporary.replace(target)
+        self.temporaries = {}
+
+    def discard(self) -> None:
+        for temporary in self.temporaries.values():
+            if temporary is not None:
+                temporary.unlink(missing_ok=True)
+        self.temporaries = {}
+
+
+def stage(texts: Mapping[Path, str | None]) -> StagedFiles:
+    """Write each text beside its target, durably, under a temporary name."""
+    staged = StagedFiles()
+    try:
+        for target, text in texts.items():
+            if text is None:
+                staged.temporaries[target] = None
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                            dir=target.parent)
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(text)
+                out.flush()
+                os.fsync(out.fileno())
+            staged.temporaries[target] = Path(name)
+    except BaseException:
+        staged.discard()
+        raise
+    return staged
 
 
 def _target(files: ProjectFiles, source: Path) -> Path:
@@ -68,8 +89,8 @@ def _target(files: ProjectFiles, source: Path) -> Path:
     return files.data_dir / f"{stem}.trig"
 
 
-def plan_files(files: ProjectFiles, sources: Sequence[Path], quads_by_source: dict[Path, list[Quad]]
-               ) -> dict[Path, str]:
+def plan_add(files: ProjectFiles, sources: Sequence[Path],
+             quads_by_source: Mapping[Path, list[Quad]]) -> dict[Path, str | None]:
     """The new text of each data file the contribution touches (merged with what is there)."""
     plan: dict[Path, list[Quad]] = {}
     for source in sources:
@@ -80,48 +101,26 @@ def plan_files(files: ProjectFiles, sources: Sequence[Path], quads_by_source: di
     return {target: canonical_trig(quads, PREFIXES) for target, quads in plan.items()}
 
 
-def apply(store: Store, new: Sequence[Quad], texts: dict[Path, str]) -> list[Path]:
-    """Write ``texts`` and add ``new`` to ``store``: all of it, or none of it."""
-    temporaries: dict[Path, Path] = {}
-    try:
-        for target, text in texts.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                            dir=target.parent)
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-                out.flush()
-                os.fsync(out.fileno())
-            temporaries[target] = Path(name)
-
-        def publish() -> None:
-            for target, temporary in temporaries.items():
-                temporary.replace(target)
-
-        store.add_contribution(new, publish)
-    except BaseException:
-        for temporary in temporaries.values():
-            temporary.unlink(missing_ok=True)
-        raise
-    if hasattr(store, "flush"):
-        store.flush()
-    return sorted(texts)
+def plan_removal(files: ProjectFiles, graphs: Iterable[NamedNode | BlankNode]
+                 ) -> tuple[dict[Path, str | None], list[Quad]]:
+    """The data files without ``graphs``: each file's new text (``None`` when nothing is left),
+    and the quads taken out."""
+    leaving = set(graphs)
+    texts: dict[Path, str | None] = {}
+    removed: list[Quad] = []
+    for path in files.data_files():
+        quads = parse_file(path)
+        kept = [q for q in quads if q.graph_name not in leaving]
+        if len(kept) == len(quads):
+            continue
+        removed += [q for q in quads if q.graph_name in leaving]
+        texts[path] = canonical_trig(kept, PREFIXES) if kept else None
+    return texts, removed
 
 
 def writable(files: ProjectFiles) -> None:
     if files.is_bundled:
         raise UsageError(
-            "the bundled project is read-only: copy it (ontology/, data/, queries/) to a folder "
-            "and pass --project DIR"
+            "the bundled project is read-only: make a project of your own with `kg init DIR "
+            "--from-bundled` and pass --project DIR"
         )
-
-
-def new_quads(store: Store, quads: Sequence[Quad]) -> list[Quad]:
-    """The quads not yet in the store."""
-    existing: set[Quad] = set()
-    graphs: dict[NamedNode | BlankNode | DefaultGraph, None] = {}
-    for q in quads:
-        graphs.setdefault(q.graph_name, None)
-    for graph in graphs:
-        existing.update(store.quads(graph))
-    return [q for q in dict.fromkeys(quads) if q not in existing]

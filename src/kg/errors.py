@@ -19,7 +19,7 @@ working for callers who do not know ``kg``.
     │   ├── UnknownQueryError (LookupError)     no named query of that name
     │   ├── ParameterError                      missing, unknown or ill-typed parameter
     │   ├── ReadOnlyQueryError                  an UPDATE sent where only queries are allowed
-    │   └── QueryTimeoutError (TimeoutError)    a query that ran past its time limit
+    │   └── QueryTimeoutError (TimeoutError)    a query that ran past its time limit (exit 4)
     ├── StoreError (RuntimeError)               the engine failed or refused
     │   ├── StaleStoreError                     data/ changed since the store was built
     │   ├── StoreLockedError                    another process holds the on-disk store
@@ -59,6 +59,7 @@ __all__ = [
 EXIT_NONCONFORMING = 1
 EXIT_BAD_INPUT = 2
 EXIT_STORE = 3
+EXIT_TIMEOUT = 4
 
 
 class KgError(Exception):
@@ -160,6 +161,8 @@ class ReadOnlyQueryError(QueryError):
 
 class QueryTimeoutError(QueryError, TimeoutError):
     """A query that did not finish within its time limit; it was stopped."""
+
+    exit_code = EXIT_TIMEOUT
 
 
 class StoreError(KgError, RuntimeError):

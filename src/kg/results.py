@@ -40,6 +40,8 @@ class QueryResult:
     rows: list[Row] = field(default_factory=list)
     boolean: bool | None = None
     triples: list[Triple] = field(default_factory=list)
+    truncated: bool = False
+    """The query had more rows (or triples) than the request's limit let through."""
 
     def __iter__(self) -> Iterator[Row]:
         return iter(self.rows)

@@ -22,7 +22,7 @@ from kg.server import pages, sparql
 from kg.server.http import BodyLimit, HttpError, SecurityHeaders, json_error, status_of, wants_html
 from kg.server.settings import Settings
 from kg.server.state import ServerState, state_of
-from kg.server.workers import InlineRunner, WorkerPool
+from kg.server.workers import InlineRunner, Reopened, WorkerPool
 
 if TYPE_CHECKING:
     from kg.api import Project
@@ -39,17 +39,12 @@ def _templates() -> Jinja2Templates:
 
 
 def _runner(project: Project, settings: Settings) -> WorkerPool | InlineRunner:
-    from kg.store.embedded import EmbeddedStore
-
     store = project.store
-    if not isinstance(store, EmbeddedStore):
+    if not store.capabilities.local:
         return InlineRunner(project)
-    if store.path is None:
+    if store.snapshot() is None:  # in memory: forked workers inherit the store
         return WorkerPool(project, size=settings.workers)
-    from kg.server.snapshots import DiskSnapshots
-
-    return WorkerPool(project, size=settings.workers,
-                      snapshots=DiskSnapshots(store, project.files))
+    return WorkerPool(project, size=settings.workers, snapshots=Reopened(project))
 
 
 async def static_file(request: Request) -> Response:
@@ -107,9 +102,7 @@ def create_app(project: Project, settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         state = ServerState(project, chosen, _runner(project, chosen), _templates())
         if chosen.allow_updates:
-            lock = getattr(project.store, "lock", None)
-            if lock is not None:
-                lock()  # the one writer of an on-disk store, from the start
+            project.store.lock()  # the one writer of an on-disk store, from the start
             with contextlib.suppress(KgError):
                 _ = project.shapes, project.vocabulary  # parsed once, inherited by workers
         state.runner.start()

@@ -25,7 +25,8 @@ from kg.results import RESULT_FORMATS, QueryResult
 from kg.server.changes import Change, GraphTarget, Operation, graph_quads, plan_change
 from kg.server.http import HttpError, negotiate, wants_html
 from kg.server.state import ServerState, state_of
-from kg.server.tasks import Answer, Dataset, run_query
+from kg.server.tasks import Answer, run_query
+from kg.store.base import Dataset
 from kg.terms import DefaultGraph, NamedNode, Quad, Triple
 
 FORM = "application/x-www-form-urlencoded"
@@ -161,7 +162,7 @@ def rdf_body(triples: Iterable[Triple | Quad], media: str, state: ServerState) -
 
 def result_response(answer: Answer, media: str, state: ServerState) -> Response:
     result: QueryResult = answer.result
-    headers = {"Vary": "Accept"}
+    headers = {"Vary": "Accept", "KG-Facts-View": "default"}
     if answer.truncated:
         headers["KG-Results-Truncated"] = str(state.settings.max_rows)
     if result.kind == "graph":
@@ -236,16 +237,15 @@ async def run_update(request: Request, state: ServerState, sparql: str,
         raise HttpError(400, "using-graph-uri and using-named-graph-uri are not supported; "
                              "use USING or WITH in the update")
     refuse_remote(sparql, state.settings.allow_service)
-    change = await apply_change(state, [Operation("update", sparql=sparql)])
+    base = str(request.url.replace(query="", fragment=""))
+    change = await apply_change(state, [Operation("update", sparql=sparql, base=base)])
     return _change_response(change, 200)
 
 
 async def apply_change(state: ServerState, operations: list[Operation]) -> Change:
     """Plan the change in a worker, check it against the shapes, apply it or refuse it (422)."""
-    from kg.store.embedded import EmbeddedStore
-
     store = state.project.store
-    if not isinstance(store, EmbeddedStore):
+    if not store.capabilities.local:
         raise HttpError(403, "writes through this server need the embedded store; "
                              "write to the remote endpoint itself")
     async with state.write_lock:

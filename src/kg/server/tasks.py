@@ -12,10 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kg.binding import bind
-from kg.errors import StoreError, UsageError
 from kg.namespaces import FOAF, KGO, KGR, PREFIXES, PROV, RDF, RDFS, SKOS, sparql_prologue
 from kg.results import QueryResult
+from kg.store.base import Dataset, QueryRequest
 from kg.terms import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Term, Triple
 
 if TYPE_CHECKING:
@@ -24,14 +23,6 @@ if TYPE_CHECKING:
 
 LABEL_PREDICATES = (SKOS + "prefLabel", SKOS + "altLabel", FOAF + "name", RDFS + "label")
 MAX_LINKS = 500
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """A dataset given with the protocol (``default-graph-uri``, ``named-graph-uri``)."""
-
-    default: tuple[str, ...] = ()
-    named: tuple[str, ...] = ()
 
 
 @dataclass
@@ -50,46 +41,13 @@ def run_query(project: Project, sparql: str, bindings: Mapping[str, Term] | None
 
     ``base`` resolves relative IRIs (the protocol lets the service choose: its own URL).
     """
-    from kg.store.base import refuse_update
-    from kg.store.embedded import EmbeddedStore, query_syntax_error
-
-    store = project.store
-    if not isinstance(store, EmbeddedStore):
-        if dataset is not None:
-            raise UsageError("a protocol dataset needs the embedded store")
-        answer = _cut(store.query(sparql, bindings=bindings), max_rows)
-    else:
-        refuse_update(sparql)
-
-        options: dict[str, object] = {"prefixes": dict(PREFIXES), "base_iri": base}
-        if dataset is None:
-            options["use_default_graph_as_union"] = True
-        else:
-            options["default_graph"] = [NamedNode(iri) for iri in dataset.default]
-            options["named_graphs"] = [NamedNode(iri) for iri in dataset.named]
-        try:
-            raw = store.engine.query(bind(sparql, bindings), **options)  # type: ignore[arg-type]
-            answer = _read(raw, max_rows)
-        except SyntaxError as error:
-            raise query_syntax_error(error) from None
-        except (OSError, RuntimeError) as error:
-            raise StoreError(f"the query failed: {error}") from None
+    result = project.store.query(QueryRequest(sparql, bindings=dict(bindings or {}),
+                                              prefixes=PREFIXES, base=base, dataset=dataset,
+                                              limit=max_rows))
+    answer = Answer(result, result.truncated)
     if with_labels:
         answer.labels = project.labels(_iris_in(answer.result))
     return answer
-
-
-def _read(raw: object, max_rows: int) -> Answer:
-    from kg.store.embedded import materialize
-
-    return _cut(materialize(raw, max_rows + 1), max_rows)  # one more row tells it was cut
-
-
-def _cut(result: QueryResult, max_rows: int) -> Answer:
-    truncated = len(result) > max_rows
-    result.rows = result.rows[:max_rows]
-    result.triples = result.triples[:max_rows]
-    return Answer(result, truncated)
 
 
 def _iris_in(result: QueryResult) -> set[str]:

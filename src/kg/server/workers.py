@@ -32,7 +32,8 @@ from kg.errors import KgError, QueryTimeoutError, StoreError
 
 if TYPE_CHECKING:
     from kg.api import Project
-    from kg.server.snapshots import DiskSnapshots
+    from kg.project import ProjectFiles
+    from kg.store.base import StoreSnapshot
 
 Task = Callable[..., Any]
 """A module-level function whose first parameter is the :class:`~kg.api.Project`."""
@@ -110,7 +111,7 @@ class WorkerPool:
 
     project: Project
     size: int = 2
-    snapshots: DiskSnapshots | None = None
+    snapshots: Reopened | None = None
     generation: int = 0
     _idle: asyncio.Queue[_Worker] | None = None
     _all: list[_Worker] = field(default_factory=list)
@@ -121,12 +122,22 @@ class WorkerPool:
             self._idle.put_nowait(self._spawn())
 
     def _spawn(self) -> _Worker:
-        context = multiprocessing.get_context("fork")
+        # A worker that reopens the store starts from a clean process (forkserver): forking a
+        # process whose RocksDB threads hold locks can leave the child waiting on them forever.
+        # A worker that inherits an in-memory store must be forked (no engine threads there).
+        context: multiprocessing.context.BaseContext
+        if self.snapshots is None:
+            context = multiprocessing.get_context("fork")
+            inherited = [w.conn for w in self._all]
+            project: Project | None = self.project
+            opener = None
+        else:
+            context = multiprocessing.get_context("forkserver")
+            inherited, project = [], None
+            opener = self.snapshots.opener(self.generation)
         server_end, worker_end = context.Pipe()
-        inherited = [w.conn for w in self._all]
-        opener = None if self.snapshots is None else self.snapshots.opener(self.generation)
         process = context.Process(
-            target=_serve, args=(worker_end, inherited, self.project, opener),
+            target=_serve, args=(worker_end, inherited, project, opener),
             name="kg-query-worker", daemon=True)
         process.start()
         worker_end.close()
@@ -256,3 +267,36 @@ class InlineRunner:
 
     def pids(self) -> list[int]:
         return [os.getpid()]
+
+
+@dataclass
+class Reopened:
+    """Workers of a store that a worker reopens (on disk): each opens, read-only, the
+    generation the store is at when the worker starts (a write publishes a new one)."""
+
+    project: Project
+
+    def opener(self, generation: int) -> ProjectOpener:
+        snapshot = self.project.store.snapshot()
+        if snapshot is None:
+            raise StoreError("this store cannot be reopened by a worker")
+        return _OpenProject(self.project.files, snapshot)
+
+    def release_below(self, generation: int) -> None:
+        """Nothing to release: a generation goes when its last reader lets go of it."""
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
+@dataclass(frozen=True)
+class _OpenProject:
+    """What a reopening worker calls first: the project on a read-only view of the store."""
+
+    files: ProjectFiles
+    snapshot: StoreSnapshot
+
+    def __call__(self) -> Project:
+        from kg.api import Project
+
+        return Project(self.files, self.snapshot.open())

@@ -1,6 +1,6 @@
-"""Stores: the seam and its implementations."""
+"""Stores: the seam (:mod:`kg.store.base`) and its implementations."""
 
-from kg.store.base import Store
+from kg.store.base import Capabilities, Dataset, QueryRequest, Store
 from kg.store.embedded import EmbeddedStore
 
-__all__ = ["EmbeddedStore", "Store"]
+__all__ = ["Capabilities", "Dataset", "EmbeddedStore", "QueryRequest", "Store"]

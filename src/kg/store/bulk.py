@@ -1,26 +1,22 @@
 """Whole-store operations on any store: load files, rebuild from the project, dump.
 
-Each picks the fastest safe path its store offers: the on-disk store loads and rebuilds as one
-atomically published generation and dumps with the engine's own writer; the others go through
-the :class:`~kg.store.base.Store` interface (a remote store loads in batches, with progress).
+Each store picks its fastest safe path (the on-disk store loads and rebuilds as one atomically
+published generation; a remote store stages a rebuild and switches it in with one request).
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
-import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
 from kg.errors import UsageError
-from kg.project import ProjectFiles, data_quads, ontology_quads
+from kg.project import ProjectFiles
 from kg.rdfio import N_QUADS, TRIG, RdfFormat, format_named, guess_format, serialize
-from kg.store.base import Store
-from kg.store.disk import DiskStore, LoadCallback, LoadProgress, LoadSummary
-from kg.store.embedded import EmbeddedStore
+from kg.store.base import LoadCallback, LoadSummary, Store
 
 DUMP_FORMATS = (N_QUADS, TRIG)
 
@@ -31,40 +27,14 @@ def load_files(store: Store, paths: Sequence[Path | str], fmt: str | None = None
     by batch; a failure says what was written."""
     if not paths:
         raise UsageError("nothing to load: give one or more files")
-    if isinstance(store, DiskStore):
-        return replace(store.load(paths, fmt, progress=progress), store_quads=len(store))
-    started = time.perf_counter()
-    total = 0
-    for raw in paths:
-        path = Path(raw)
-        chosen = guess_format(path, fmt)
-
-        def report(count: int, path: Path = path) -> None:
-            if progress is not None:
-                progress(LoadProgress(path, count))
-
-        total += store.load_file(path, chosen.extension, progress=report)
-    return LoadSummary(files=len(paths), quads=total, seconds=time.perf_counter() - started,
-                       store_quads=len(store))
+    return replace(store.load(paths, fmt, progress=progress), store_quads=len(store))
 
 
 def rebuild(store: Store, files: ProjectFiles, *,
             progress: LoadCallback | None = None) -> LoadSummary:
-    """Make ``store`` hold the project's ontology (in ``kgg:ontology``) and data, nothing else.
-
-    On disk the files ``kg load`` added are loaded again, and the switch is one atomic step. On
-    an endpoint, every graph ``kg`` sees is dropped, then the project is added in one all-or-
-    nothing write."""
-    if isinstance(store, DiskStore):
-        return replace(store.build(files, progress=progress), store_quads=len(store))
-    started = time.perf_counter()
-    quads = [*ontology_quads(files), *data_quads(files)]  # parse all before dropping anything
-    store.clear()
-    count = store.add_quads(quads)
-    if progress is not None:
-        progress(LoadProgress(files.root, count))
-    return LoadSummary(files=len(files.source_files()), quads=count,
-                       seconds=time.perf_counter() - started, store_quads=len(store))
+    """Make ``store`` hold the project's ontology (in ``kgg:ontology``) and data, nothing else,
+    switched in as one step."""
+    return replace(store.build(files, progress=progress), store_quads=len(store))
 
 
 def dump_format(name: str | None, output: Path | None) -> RdfFormat:
@@ -80,10 +50,7 @@ def dump_format(name: str | None, output: Path | None) -> RdfFormat:
 
 
 def dump(store: Store, fmt: RdfFormat, output: IO[bytes]) -> None:
-    """Write every quad of ``store`` to ``output``."""
-    if isinstance(store, EmbeddedStore):
-        store.engine.dump(output, fmt.engine)
-        return
+    """Write every quad of ``store`` (as given: not the facts view) to ``output``."""
     serialize(store.quads(), fmt, output)
 
 

@@ -35,38 +35,42 @@ behind the user's back (a rebuild re-reads everything, and may take long on a bi
 
 from __future__ import annotations
 
-import errno
 import fcntl
-import itertools
+import gc
 import os
-import secrets
 import shutil
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
-from operator import itemgetter
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph
 
 from kg.errors import KgError, StaleStoreError, StoreError, StoreLockedError, UsageError
 from kg.project import ProjectFiles, data_quads, find_root, ontology_quads
-from kg.rdfio import RdfFormat, guess_format, iter_parse_file
-from kg.store.base import Progress
-from kg.store.embedded import EmbeddedStore, query_syntax_error
+from kg.rdfio import guess_format
+from kg.results import QueryResult
+from kg.store import engine as oxi
+from kg.store import generations as gen
+from kg.store.base import (
+    Capabilities,
+    LoadCallback,
+    LoadProgress,
+    LoadSummary,
+    Progress,
+    QueryRequest,
+    Store,
+    Trial,
+    as_request,
+)
+from kg.store.embedded import EngineStore
+from kg.store.isolated import run_in_worker
+from kg.store.loading import bulk_write, load_one
 from kg.store.manifest import LoadedFile, Manifest
-from kg.terms import Quad
+from kg.terms import Quad, Term
 
-HEAD = "HEAD"
-WRITER_LOCK = "LOCK"
-READERS_LOCK = "readers.lock"
-GENERATIONS = "generations"
-ENGINE = "oxigraph"
-MANIFEST = "manifest.json"
-PROGRESS_INTERVAL = 0.2
-"""Seconds between two progress reports during a load."""
 OPEN_ATTEMPTS = 100
 """Times a store tries to open the current generation while writers keep replacing it."""
 STALE_GRACE = 2.0
@@ -74,47 +78,29 @@ STALE_GRACE = 2.0
 files into ``data/`` just before it publishes its generation, and a reader opening in between
 would otherwise be told the store is stale."""
 
-
-@dataclass(frozen=True)
-class LoadProgress:
-    """Where a load is: the file, and the quads read from it so far."""
-
-    file: Path
-    quads: int
-
-
-LoadCallback = Callable[[LoadProgress], None]
+__all__ = ["DiskSnapshot", "DiskStore", "LoadCallback", "LoadProgress", "LoadSummary",
+           "open_disk_store"]
 
 
 @dataclass(frozen=True)
-class LoadSummary:
-    """What a load or a build did."""
+class DiskSnapshot:
+    """One generation of an on-disk store, for another process to open read-only."""
 
-    files: int
-    quads: int
-    seconds: float
-    missing: tuple[str, ...] = ()
-    store_quads: int | None = None
-    """How many quads the store holds after (counting them takes a scan: filled on request)."""
+    root: str
+    generation: str
 
-    def line(self) -> str:
-        rate = self.quads / self.seconds if self.seconds > 0 else 0.0
-        text = (f"loaded {self.quads:,} quads from {self.files} file(s) in {self.seconds:.1f} s "
-                f"({rate:,.0f} quads/s)")
-        if self.store_quads is not None:
-            text += f"; the store holds {self.store_quads:,}"
-        if self.missing:
-            text += f"; not found, so not reloaded: {', '.join(self.missing)}"
-        return text
+    def open(self) -> Store:
+        return DiskStore(self.root, read_only=True, generation=self.generation)
 
 
-class DiskStore(EmbeddedStore):
+class DiskStore(EngineStore):
     """An Oxigraph store in a directory, changed only by whole, atomically published generations.
 
-    ``read_only=True`` opens it for queries only: it never waits for, nor stops, a writer.
-    Otherwise the store takes the writer lock when it opens (``lock_at_open``, the default) or
-    at its first write, and that write fails with :class:`~kg.errors.StoreError` if another
-    process changed the store in between (nothing is written; run the command again).
+    ``read_only=True`` opens it for queries only: it never waits for, nor stops, a writer
+    (``generation`` pins one generation instead of the current one). Otherwise the store takes
+    the writer lock when it opens (``lock_at_open``, the default) or at its first write, and
+    that write fails with :class:`~kg.errors.StoreError` if another process changed the store in
+    between (nothing is written; run the command again).
 
     >>> import tempfile
     >>> from kg.terms import NamedNode, Literal, Quad
@@ -129,21 +115,27 @@ class DiskStore(EmbeddedStore):
     1
     """
 
+    capabilities = Capabilities(local=True, persistent=True, trials=True, killable_queries=True)
+
     def __init__(self, path: Path | str, *, read_only: bool = False,
-                 lock_at_open: bool = True) -> None:
+                 lock_at_open: bool = True, generation: str | None = None) -> None:
         self.root = Path(path)
         self.location = str(self.root)
         self.read_only = read_only
-        self.path = self.root  # what the store is, for code that puts things beside it
+        self.path = self.root
         self._store = None  # type: ignore[assignment]
         self._writer: int | None = None
         self._reader: int | None = None
         self.generation = ""
-        if read_only and read_head(self.root) is None:
+        if read_only and gen.read_head(self.root) is None:
             raise StoreError(f"{self.root}: no store here yet; run `kg --store {self.root} build`")
-        _check_root(self.root)
+        gen.check_root(self.root)
         try:
-            if not read_only and (lock_at_open or read_head(self.root) is None):
+            if generation is not None:
+                if not read_only or not self._open_generation(generation):
+                    raise StoreError(f"{self.root}: generation {generation} is gone")
+                return
+            if not read_only and (lock_at_open or gen.read_head(self.root) is None):
                 self.lock()
             self._open_current()
         except BaseException:
@@ -160,7 +152,7 @@ class DiskStore(EmbeddedStore):
         if self._writer is not None:
             return
         try:
-            fd = os.open(self.root / WRITER_LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            fd = os.open(self.root / gen.WRITER_LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         except OSError as error:
             raise StoreError(f"{self.root}: cannot lock the store ({error.strerror})") from None
         try:
@@ -170,7 +162,7 @@ class DiskStore(EmbeddedStore):
             raise StoreLockedError(f"{self.root}: the store is open in another process "
                                    "(only one writer at a time)") from None
         self._writer = fd
-        if read_head(self.root) is None:
+        if gen.read_head(self.root) is None:
             self._first_generation()
         if self._store is not None:
             self._remove_debris()
@@ -179,7 +171,7 @@ class DiskStore(EmbeddedStore):
         """Open the generation ``HEAD`` names, read-only, holding its readers' lock; retried
         while writers publish and remove generations under us."""
         for _attempt in range(OPEN_ATTEMPTS):
-            name = _current(self.root)
+            name = gen.current(self.root)
             if name is not None and self._open_generation(name):
                 if self._writer is not None:
                     self._remove_debris()
@@ -189,19 +181,19 @@ class DiskStore(EmbeddedStore):
 
     def _open_generation(self, name: str) -> bool:
         """Make generation ``name`` this store's; ``False`` if a writer removed it first."""
-        held = _hold(self._generation_dir(name))
+        held = gen.hold(self._generation_dir(name))
         if held is None:
             return False
         try:
             engine = pyoxigraph.Store.read_only(str(self._engine_dir(name)))
         except OSError:
-            _release(held)
+            gen.release(held)
             if not self._generation_dir(name).is_dir():
                 return False
             raise StoreError(f"{self.root}: cannot open generation {name}; the store is "
                              f"damaged, remove it and run `kg build`") from None
         if self._reader is not None:
-            _release(self._reader)
+            gen.release(self._reader)
         self._store, self._reader, self.generation = engine, held, name
         return True
 
@@ -210,7 +202,7 @@ class DiskStore(EmbeddedStore):
         if self.read_only:
             raise UsageError(f"{self.location}: the store is open read-only")
         self.lock()
-        if read_head(self.root) != self.generation:
+        if gen.read_head(self.root) != self.generation:
             raise StoreError(f"{self.root}: another process changed the store since this one "
                              "opened it; nothing was written, run the command again")
 
@@ -218,7 +210,7 @@ class DiskStore(EmbeddedStore):
         self._store = None  # type: ignore[assignment]
         for fd in (getattr(self, "_reader", None), getattr(self, "_writer", None)):
             if fd is not None:
-                _release(fd)
+                gen.release(fd)
         self._reader = self._writer = None
 
     def __del__(self) -> None:
@@ -228,15 +220,23 @@ class DiskStore(EmbeddedStore):
     def flush(self) -> None:
         """Nothing to do: a generation is flushed to disk before ``HEAD`` names it."""
 
-    @property
-    def engine_path(self) -> Path:
-        """The Oxigraph directory of the current generation."""
-        return self._engine_dir(self.generation)
+    def snapshot(self) -> DiskSnapshot:
+        return DiskSnapshot(str(self.root), self.generation)
 
-    # -- reading what the store was built from ----------------------------------------------
+    def query(self, query: QueryRequest | str, *, bindings: Mapping[str, Term] | None = None,
+              timeout: float | None = None) -> QueryResult:
+        request = as_request(query, bindings, timeout)
+        if request.timeout is None:
+            return oxi.run_query(self._store, request, self.location)
+        prefixes = None if request.prefixes is None else dict(request.prefixes)
+        task = _ReadOnlyQuery(str(self._engine_dir(self.generation)),
+                              replace(request, prefixes=prefixes), self.location)
+        return run_in_worker(task, request.timeout, inherit=False)
+
+    # -- what the store was built from ------------------------------------------------------
     @property
     def manifest(self) -> Manifest:
-        return Manifest.read(self._generation_dir(self.generation) / MANIFEST)
+        return Manifest.read(self._generation_dir(self.generation) / gen.MANIFEST)
 
     def check_fresh(self, files: ProjectFiles) -> None:
         """Raise :class:`StaleStoreError` if the project's files changed since the last build."""
@@ -249,49 +249,30 @@ class DiskStore(EmbeddedStore):
             )
 
     # -- writing ----------------------------------------------------------------------------
-    def add_contribution(self, quads: Sequence[Quad], publish: Callable[[], None]) -> int:
-        """Add ``quads`` and run ``publish`` (which renames the new ``data/`` files into place);
-        the store changes only after ``publish`` succeeded, and its manifest then records the new
-        files, so a crash in between leaves a store that says it is stale, never a wrong one."""
-        self._writable()
-        manifest = self.manifest
-        with self._next_generation(copy=True) as draft:
-            _write_quads(draft.engine, quads, bulk=False)
-            publish()
-            if manifest.project is not None:
-                manifest = Manifest.of_project(ProjectFiles(Path(manifest.project)),
-                                               manifest.loaded)
-            self._commit(draft, manifest)
-        return len(quads)
-
-    def change(self, added: Iterable[Quad], removed: Iterable[Quad]) -> None:
+    def change(self, added: Iterable[Quad], removed: Iterable[Quad] = ()) -> None:
         """Add ``added`` and remove ``removed`` as one step: a crash leaves neither or both."""
         adding, removing = list(added), list(removed)
-        if not adding and not removing and not self.read_only:
+        if not adding and not removing:
+            self._writable()
             return  # no new generation for nothing
-        self._writable()
-        with self._next_generation(copy=True) as draft:
-            draft.engine.extend(adding)
-            for quad in removing:
-                draft.engine.remove(quad)
-            self._commit(draft, self.manifest)
+        with self.trial(adding, removing) as trial:
+            trial.commit()
 
-    def add_quads(self, quads: Iterable[Quad]) -> int:
-        items = list(quads)
-        self.change(items, ())
-        return len(items)
-
-    def remove_quads(self, quads: Iterable[Quad]) -> None:
-        self.change((), quads)
-
-    def update(self, sparql: str) -> None:
-        self._writable()
-        with self._next_generation(copy=True) as draft:
+    @contextmanager
+    def trial(self, added: Sequence[Quad], removed: Sequence[Quad]) -> Iterator[Trial]:
+        """The change made in a new generation nobody sees until it is committed. A read-only
+        store makes it in a private folder instead, to judge and discard (never to commit)."""
+        if not self.read_only:
+            self._writable()
+        with self._next_generation(copy=True, private=self.read_only) as draft:
+            oxi.apply(draft.engine, added, removed)
+            trial = _GenerationTrial(self, draft)
             try:
-                draft.engine.update(sparql)
-            except SyntaxError as error:
-                raise query_syntax_error(error) from None
-            self._commit(draft, self.manifest)
+                yield trial
+            finally:
+                trial.release()
+            if not trial.committed:
+                raise _Discard
 
     def load(self, paths: Sequence[Path | str], fmt: str | None = None, *,
              progress: LoadCallback | None = None) -> LoadSummary:
@@ -305,7 +286,7 @@ class DiskStore(EmbeddedStore):
         total = 0
         with self._next_generation(copy=True) as draft:
             for path, rdf_format in chosen:
-                count = _load_one(draft.engine, path, rdf_format, progress)
+                count = load_one(draft.engine, path, rdf_format, progress)
                 total += count
                 manifest.loaded.append(LoadedFile(str(path.resolve()), rdf_format.extension,
                                                   count))
@@ -331,14 +312,14 @@ class DiskStore(EmbeddedStore):
         total = 0
         with self._next_generation(copy=False) as draft:
             project = [*ontology_quads(files), *data_quads(files)]
-            _write_quads(draft.engine, project, bulk=True)
+            bulk_write(draft.engine, project)
             total += len(project)
             for item in previous:
                 path = Path(item.path)
                 if not path.is_file():
                     missing.append(item.path)
                     continue
-                count = _load_one(draft.engine, path, guess_format(path, item.format), progress)
+                count = load_one(draft.engine, path, guess_format(path, item.format), progress)
                 total += count
                 reloaded.append(LoadedFile(item.path, item.format, count))
             self._commit(draft, Manifest.of_project(files, reloaded))
@@ -352,37 +333,51 @@ class DiskStore(EmbeddedStore):
 
     # -- generations ------------------------------------------------------------------------
     def _generation_dir(self, name: str) -> Path:
-        return self.root / GENERATIONS / name
+        return self.root / gen.GENERATIONS / name
 
     def _engine_dir(self, name: str) -> Path:
-        return self._generation_dir(name) / ENGINE
+        return self._generation_dir(name) / gen.ENGINE
 
     def _first_generation(self) -> None:
-        name = _new_name()
+        name = gen.new_name()
         directory = self._generation_dir(name)
         directory.mkdir(parents=True)
-        Manifest().write(directory / MANIFEST)
+        Manifest().write(directory / gen.MANIFEST)
         pyoxigraph.Store(str(self._engine_dir(name))).flush()  # an empty database, closed
-        (directory / READERS_LOCK).touch()
-        _sync_dir(directory)
-        write_head(self.root, name)
+        (directory / gen.READERS_LOCK).touch()
+        gen.sync_dir(directory)
+        gen.write_head(self.root, name)
 
     @contextmanager
-    def _next_generation(self, *, copy: bool) -> Iterator[_Draft]:
+    def _next_generation(self, *, copy: bool, private: bool = False) -> Iterator[_Draft]:
         """A new, private generation (a checkpoint of the current one, or empty); removed again
-        if the block fails, so that nothing of it is ever seen."""
-        name = _new_name()
-        directory = self._generation_dir(name)
-        directory.mkdir(parents=True)
-        draft = _Draft(name)
+        if the block fails or is discarded, so that nothing of it is ever seen. ``private``
+        puts it outside ``generations/`` (a reader's trial, held by a lock, never published)."""
+        name = gen.new_name()
+        held: int | None = None
+        if private:
+            directory, held = gen.private_dir(self.root, name)
+            engine_dir = directory / gen.ENGINE
+        else:
+            directory = self._generation_dir(name)
+            directory.mkdir(parents=True)
+            engine_dir = self._engine_dir(name)
+        draft = _Draft(name, held=held)
         try:
             if copy:
-                self._store.backup(str(self._engine_dir(name)))
-            draft.engine = pyoxigraph.Store(str(self._engine_dir(name)))
+                self._store.backup(str(engine_dir))
+            draft.engine = pyoxigraph.Store(str(engine_dir))
             yield draft
         except BaseException as error:
             draft.engine = None
+            # the failed write's frames still hold the engine: let RocksDB close first, so
+            # that nothing of it is written after the folder is gone
+            traceback.clear_frames(error.__traceback__)
+            gc.collect()
             shutil.rmtree(directory, ignore_errors=True)
+            draft.release()
+            if isinstance(error, _Discard):
+                return
             if isinstance(error, OSError) and not isinstance(error, KgError):
                 raise StoreError(f"{self.root}: write failed, the store is unchanged ({error})"
                                  ) from None
@@ -393,14 +388,14 @@ class DiskStore(EmbeddedStore):
         draft.engine.flush()
         draft.engine = None  # the last reference: RocksDB closes it, and it is never written again
         directory = self._generation_dir(draft.name)
-        manifest.write(directory / MANIFEST)
-        (directory / READERS_LOCK).touch()
-        _sync_dir(directory)
+        manifest.write(directory / gen.MANIFEST)
+        (directory / gen.READERS_LOCK).touch()
+        gen.sync_dir(directory)
         old = self.generation
         if not self._open_generation(draft.name):
             raise StoreError(f"{self.root}: the new generation vanished before it was published")
         try:
-            write_head(self.root, draft.name)
+            gen.write_head(self.root, draft.name)
         except BaseException:
             self._open_generation(old)
             raise
@@ -409,26 +404,107 @@ class DiskStore(EmbeddedStore):
     def _remove_debris(self) -> None:
         """Remove generations an interrupted write left behind, and old ones no reader holds
         any longer (we hold the writer lock: no writer can be making one now)."""
-        for child in (self.root / GENERATIONS).iterdir():
-            if child.name != self.generation and child.name != read_head(self.root):
-                _remove_generation(child)
+        for child in (self.root / gen.GENERATIONS).iterdir():
+            if child.name != self.generation and child.name != gen.read_head(self.root):
+                gen.remove_generation(child)
+        gen.remove_private_debris(self.root)
+
+
+@dataclass(frozen=True)
+class _ReadOnlyQuery:
+    """A query a clean process runs on its own read-only view of one generation."""
+
+    directory: str
+    request: QueryRequest
+    location: str
+
+    def __call__(self) -> QueryResult:
+        return oxi.run_query(pyoxigraph.Store.read_only(self.directory), self.request,
+                             self.location)
+
+
+class _Discard(Exception):
+    """A trial ended without a commit: its generation goes."""
 
 
 class _Draft:
     """A generation being written: its name, and its read-write engine until committed."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, *, held: int | None = None) -> None:
         self.name = name
+        self.held = held
         self._engine: pyoxigraph.Store | None = None
 
     @property
+    def private(self) -> bool:
+        return self.held is not None
+
+    def release(self) -> None:
+        """Let go of a private draft's lock (its folder is gone by now)."""
+        if self.held is not None:
+            gen.release(self.held)
+            self.held = None
+
+    @property
     def engine(self) -> pyoxigraph.Store:
-        assert self._engine is not None, "the generation is committed"
+        if self._engine is None:
+            raise StoreError("the generation is already committed")
         return self._engine
 
     @engine.setter
     def engine(self, value: pyoxigraph.Store | None) -> None:
         self._engine = value
+
+
+class _DraftView(EngineStore):
+    """A generation being written, seen as a store (for judging a change before it is made)."""
+
+    capabilities = Capabilities(local=True, persistent=True, trials=False, killable_queries=False)
+
+    def __init__(self, engine: pyoxigraph.Store, location: str) -> None:
+        self._store = engine
+        self.location = location
+        self.read_only = True
+
+    def change(self, added: Iterable[Quad], removed: Iterable[Quad] = ()) -> None:
+        self._writable()
+
+    def load_file(self, path: Path, fmt: str, *, progress: Progress | None = None) -> int:
+        self._writable()
+        return 0
+
+    def clear(self) -> None:
+        self._writable()
+
+
+class _GenerationTrial:
+    """A change made in a private generation: :meth:`commit` publishes it."""
+
+    def __init__(self, store: DiskStore, draft: _Draft) -> None:
+        self.store = store
+        self.draft = draft
+        self.after: Store = _DraftView(draft.engine, f"{store.location} (with the change)")
+        self.committed = False
+
+    def commit(self, publish: Callable[[], None] | None = None) -> None:
+        """Run ``publish`` (which renames new ``data/`` files into place), then publish the
+        generation; its manifest records the new files, so a crash in between leaves a store
+        that says it is stale, never a wrong one."""
+        manifest = self.store.manifest
+        if publish is not None:
+            publish()
+            if manifest.project is not None:
+                manifest = Manifest.of_project(ProjectFiles(Path(manifest.project)),
+                                               manifest.loaded)
+        if self.draft.private:
+            raise UsageError(f"{self.store.location}: the store is open read-only")
+        self.release()
+        self.store._commit(self.draft, manifest)
+        self.committed = True
+
+    def release(self) -> None:
+        """Let go of the generation's engine (RocksDB closes when its last reference goes)."""
+        self.after._store = None  # type: ignore[attr-defined]
 
 
 def open_disk_store(path: Path, project: Path | None = None) -> DiskStore:
@@ -462,168 +538,5 @@ def _wait_until_fresh(store: DiskStore, files: ProjectFiles) -> None:
             if time.monotonic() > deadline or store._writer is not None:
                 raise
         time.sleep(0.02)
-        if read_head(store.root) != store.generation:
+        if gen.read_head(store.root) != store.generation:
             store._open_current()
-
-
-# -- the load path: kept lean, it is the hot loop of `kg load` --------------------------------
-def _load_one(engine: pyoxigraph.Store, path: Path, rdf_format: RdfFormat,
-              progress: LoadCallback | None) -> int:
-    """Stream one file into ``engine``; returns the quads read.
-
-    The quads are counted by ``zip`` with ``itertools.count``, in C: a Python generator that
-    counted would cost a tenth of the load's time. Progress is read off the counter by a
-    reporter thread, so the loop itself does nothing else."""
-    counter = itertools.count()
-    quads = map(itemgetter(0), zip(iter_parse_file(path, rdf_format), counter, strict=False))
-    with _reporting(progress, path, counter):
-        _write_quads(engine, quads, bulk=True)
-    return _peek(counter)
-
-
-@contextmanager
-def _reporting(progress: LoadCallback | None, path: Path,
-               counter: itertools.count[int]) -> Iterator[None]:
-    """Report ``counter`` to ``progress`` a few times a second while the block runs, and once
-    at its end."""
-    if progress is None:
-        yield
-        return
-    stop = threading.Event()
-
-    def report() -> None:
-        while not stop.wait(PROGRESS_INTERVAL):
-            progress(LoadProgress(path, _peek(counter)))
-
-    reporter = threading.Thread(target=report, name="kg-load-progress", daemon=True)
-    reporter.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        reporter.join()
-    progress(LoadProgress(path, _peek(counter)))
-
-
-def _peek(counter: itertools.count[int]) -> int:
-    """The next value of ``counter``, without taking it."""
-    return int(repr(counter)[len("count("):-1])
-
-
-def _write_quads(engine: pyoxigraph.Store, quads: Iterable[Quad], *, bulk: bool) -> None:
-    """Write into a private generation: the bulk loader for loads, a transaction otherwise."""
-    if bulk:
-        engine.bulk_extend(quads)
-    else:
-        engine.extend(quads)
-
-
-# -- HEAD and the directory -------------------------------------------------------------------
-def read_head(root: Path) -> str | None:
-    try:
-        name = (root / HEAD).read_text(encoding="ascii").strip()
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as error:
-        raise StoreError(f"{root}: cannot read the store's HEAD ({error})") from None
-    if not name or not (root / GENERATIONS / name).is_dir():
-        raise StoreError(f"{root}: HEAD names a missing generation {name!r}; "
-                         "the store is damaged, remove it and run `kg build`")
-    return name
-
-
-def _current(root: Path) -> str | None:
-    """The generation ``HEAD`` names; ``None`` if a writer removed it between our two reads."""
-    try:
-        return read_head(root)
-    except StoreError:
-        if not (root / HEAD).is_file():
-            raise
-        return None
-
-
-def _hold(directory: Path) -> int | None:
-    """A shared lock on a generation's readers' lock, so that no writer removes it while we
-    read it; ``None`` if a writer is removing it (or has). Without the lock file (a store on a
-    read-only file system, which no writer can change), an unlocked descriptor of the folder."""
-    lock = directory / READERS_LOCK
-    try:
-        fd = os.open(lock, os.O_RDONLY | os.O_CLOEXEC)
-    except FileNotFoundError:
-        if not (directory / MANIFEST).is_file():
-            return None
-        try:
-            fd = os.open(lock, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        except OSError as error:
-            if error.errno not in (errno.EROFS, errno.EACCES):
-                return None
-            return os.open(directory, os.O_RDONLY | os.O_CLOEXEC)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        still_there = lock.stat().st_ino == os.fstat(fd).st_ino
-    except OSError:
-        still_there = False
-    if not still_there:
-        os.close(fd)
-        return None
-    return fd
-
-
-def _release(fd: int) -> None:
-    os.close(fd)  # closing the descriptor releases its flock
-
-
-def _remove_generation(directory: Path) -> bool:
-    """Remove a generation unless a reader holds it (then a later writer will)."""
-    try:
-        fd = os.open(directory / READERS_LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    except FileNotFoundError:
-        shutil.rmtree(directory, ignore_errors=True)
-        return True
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(fd)
-        return False
-    try:
-        shutil.rmtree(directory, ignore_errors=True)
-    finally:
-        os.close(fd)
-    return True
-
-
-def write_head(root: Path, name: str) -> None:
-    """Point ``HEAD`` at generation ``name``: the one atomic step that publishes a write."""
-    temporary = root / f".{HEAD}.{secrets.token_hex(4)}"
-    with temporary.open("w", encoding="ascii") as out:
-        out.write(name + "\n")
-        out.flush()
-        os.fsync(out.fileno())
-    temporary.replace(root / HEAD)
-    _sync_dir(root)
-
-
-def _check_root(root: Path) -> None:
-    if root.exists() and not root.is_dir():
-        raise UsageError(f"{root}: not a directory; --store takes a directory")
-    if root.is_dir() and not (root / HEAD).exists() and any(root.iterdir()) \
-            and not (root / GENERATIONS).is_dir():
-        raise UsageError(f"{root}: the directory is not empty and is not a kg store; "
-                         "give a new or empty directory")
-    try:
-        (root / GENERATIONS).mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise StoreError(f"{root}: cannot create the store ({error.strerror})") from None
-
-
-def _new_name() -> str:
-    return f"{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(4)}"
-
-
-def _sync_dir(directory: Path) -> None:
-    """fsync a directory, so that a rename or a new file in it survives a power cut."""
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

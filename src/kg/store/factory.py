@@ -22,13 +22,18 @@ class StoreOptions:
     timeout: float = 30.0
 
 
-def open_store(options: StoreOptions, project: Path | None = None) -> Store | None:
-    """The store the options name, or ``None`` for the default in-memory one."""
+def open_store(options: StoreOptions, project: Path | None = None, *,
+               check_fresh: bool = True) -> Store | None:
+    """The store the options name, or ``None`` for the default in-memory one. An on-disk store
+    is built on first use and checked against the project's files, unless ``check_fresh`` is
+    false (``kg build``, which is about to rebuild it)."""
     if options.path is not None and options.endpoint is not None:
         raise UsageError("give --store or --endpoint, not both")
     if options.path is not None:
-        from kg.store.disk import open_disk_store
+        from kg.store.disk import DiskStore, open_disk_store
 
+        if not check_fresh:
+            return DiskStore(options.path)
         return open_disk_store(options.path, project)
     if options.endpoint is not None:
         from kg.store.remote import RemoteStore

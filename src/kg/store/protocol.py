@@ -16,7 +16,7 @@ import re
 import socket
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.client import HTTPException, HTTPResponse
@@ -68,8 +68,10 @@ class Answer:
 
 
 def send(endpoint: Endpoint, text: str, *, update: bool, accept: str,
-         timeout: float | None = None) -> Answer:
-    """POST a query or an update (form-encoded, so that long ones fit) and read the answer."""
+         timeout: float | None = None, default_graphs: Sequence[str] = (),
+         named_graphs: Sequence[str] = ()) -> Answer:
+    """POST a query or an update (form-encoded, so that long ones fit) and read the answer;
+    ``default_graphs`` and ``named_graphs`` are the protocol's dataset of a query."""
     url = endpoint.update_url if update else endpoint.query_url
     wrapper = SPARQLWrapper(endpoint.query_url, updateEndpoint=endpoint.update_url)
     wrapper.setOnlyConneg(True)  # no format=xml parameter: Virtuoso would answer 406
@@ -84,6 +86,10 @@ def send(endpoint: Endpoint, text: str, *, update: bool, accept: str,
     wrapper.queryString = text
     wrapper.queryType = "INSERT" if update else "SELECT"
     wrapper.addCustomHttpHeader("Accept", accept)
+    for iri in default_graphs:
+        wrapper.addDefaultGraph(iri)
+    for iri in named_graphs:
+        wrapper.addNamedGraph(iri)
     with _translated(url, timeout or endpoint.timeout):
         response: HTTPResponse = wrapper.query().response
         body = response.read()

@@ -5,26 +5,20 @@ Queries go over the SPARQL 1.1 Protocol (``kg.store.protocol``); parameters are 
 query is sent it is parsed locally, which gives the same ``line:column`` syntax errors as the
 embedded store and tells whether solutions or a graph will come back.
 
+**The facts view** is the named graph :data:`~kg.store.base.FACTS_VIEW`, kept by every write
+``kg`` makes, and every query names it as its default graph (``default-graph-uri``). So a query
+sees each fact once on any engine, whether or not the engine makes its default graph the union
+of its graphs (``oxigraph serve --union-default-graph``) and whatever system graphs it keeps
+(Virtuoso's ``virtrdf#``). Before the first query the store checks that the endpoint honours
+``default-graph-uri`` and that the facts view exists beside the data; an endpoint that would
+answer wrongly is an :class:`~kg.errors.EndpointError` then, never a silent empty result.
+
 Writes are SPARQL 1.1 Updates, or Graph Store Protocol ``POST``s of N-Triples per graph when
 the store has a GSP endpoint (Virtuoso's SPARQL compiler refuses some literals, such as
-``xsd:duration``, that its RDF loader takes). An engine applies one update request atomically, so:
-
-* :meth:`RemoteStore.add_quads` (``kg add``) is one ``INSERT DATA`` request, all or nothing;
-  above :attr:`~RemoteStore.batch_size` quads (or through GSP) it writes batches into private
-  *staging* graphs and then copies them into place with one update request, dropping the
-  staging graphs on any failure.
-* :meth:`RemoteStore.load_file` (``kg load``) checks the whole file's syntax first, then writes
-  it in batches with progress; a failed batch is reported with how much was and was not written.
-
-Engines differ in two ways that matter here. Some have no separate default graph (Virtuoso's
-default graph is the union of all graphs); so quads of the default graph are kept in one named
-graph, :data:`DEFAULT_GRAPH`, read back as the default graph, and every engine behaves alike.
-And some keep their own system graphs in the dataset (Virtuoso's ``virtrdf#``); those are left
-out of exports, graph lists and counts (``exclude_graphs``; found out from the server's name),
-though a query's union default graph on Virtuoso still holds them (its pragmas that would hide
-them change the answers of queries with property paths, so they are not used).
-Queries must see the union of the named graphs as their default graph: that is the engine's
-setting (``oxigraph serve --union-default-graph``; see docs/stores.md for each engine).
+``xsd:duration``, that its RDF loader takes). An engine applies one update request atomically,
+so a change of up to :attr:`~RemoteStore.batch_size` quads is one request; a larger one, and
+a rebuild, are written into private *staging* graphs first and then moved into place with one
+request, dropping the staging graphs on any failure: readers see the old state or the new one.
 """
 
 from __future__ import annotations
@@ -43,8 +37,21 @@ from kg.binding import bind
 from kg.errors import EndpointError, KgError, StoreError, UsageError
 from kg.rdfio import N_TRIPLES, guess_format, iter_parse_file, serialize
 from kg.results import QueryResult
-from kg.store.base import Progress, Store, is_update, refuse_update
-from kg.store.embedded import query_syntax_error
+from kg.sparql_text import names_dataset, prologue, tokens, where_span, with_prologue
+from kg.store.base import (
+    DEFAULT_GRAPH,
+    FACTS_VIEW,
+    Capabilities,
+    FactDelta,
+    Progress,
+    QueryRequest,
+    Store,
+    as_request,
+    refuse_update,
+    stored_quad,
+    user_quad,
+)
+from kg.store.engine import query_syntax_error
 from kg.store.protocol import (
     GRAPH_ACCEPT,
     RESULTS_JSON,
@@ -57,9 +64,6 @@ from kg.store.protocol import (
 )
 from kg.terms import BlankNode, DefaultGraph, GraphName, NamedNode, Quad, Term, Triple
 
-DEFAULT_GRAPH = "urn:kg:default-graph"
-"""The named graph that holds the quads of the default graph on a remote store."""
-
 BATCH = 5000
 """Quads per update request: small enough for any engine's request limits."""
 
@@ -67,7 +71,10 @@ VIRTUOSO_SYSTEM_GRAPHS = (
     "http://www.openlinksw.com/schemas/virtrdf#",
     "http://www.w3.org/ns/ldp#",
     "http://localuriqaserver/sparql",
+    "http://www.w3.org/2002/07/owl#",
 )
+
+_FACTS = f"<{FACTS_VIEW}>"
 
 
 @dataclass(frozen=True)
@@ -77,12 +84,33 @@ class Dialect:
     name: str
     exclude_graphs: tuple[str, ...] = ()
 
+    @property
+    def keeps_facts(self) -> bool:
+        """The endpoint is a kg server: its default graph is its facts view, kept by itself."""
+        return self.name == "kg"
+
+    @property
+    def facts(self) -> str:
+        """The pattern of the facts view's triples."""
+        return "?s ?p ?o" if self.keeps_facts else f"GRAPH {_FACTS} {{ ?s ?p ?o }}"
+
     def graph_filter(self, variable: str) -> str:
-        """A FILTER that leaves the engine's own graphs out of ``?variable``."""
-        if not self.exclude_graphs:
-            return ""
-        names = ", ".join(f"<{g}>" for g in self.exclude_graphs)
+        """A FILTER that leaves the engine's own graphs and the facts view out of ``?variable``."""
+        names = ", ".join(f"<{g}>" for g in (*self.exclude_graphs, FACTS_VIEW))
         return f"FILTER(?{variable} NOT IN ({names}))"
+
+
+@dataclass(frozen=True)
+class RemoteSnapshot:
+    """How to reach the endpoint again from another process."""
+
+    endpoint: Endpoint
+    gsp_endpoint: str | None
+
+    def open(self) -> Store:
+        return RemoteStore(self.endpoint.query_url, update_endpoint=self.endpoint.update_url,
+                           gsp_endpoint=self.gsp_endpoint, user=self.endpoint.user,
+                           password=self.endpoint.password, timeout=self.endpoint.timeout)
 
 
 class RemoteStore(Store):
@@ -92,10 +120,12 @@ class RemoteStore(Store):
     system graphs when the server is Virtuoso).
     """
 
+    capabilities = Capabilities(local=False, persistent=True, trials=False,
+                                killable_queries=False)
+
     def __init__(self, endpoint: str, *, update_endpoint: str | None = None,
                  gsp_endpoint: str | None = None, user: str | None = None,
                  password: str | None = None, timeout: float = 30.0,
-                 default_graph: str = DEFAULT_GRAPH,
                  exclude_graphs: Sequence[str] | None = None, batch_size: int = BATCH) -> None:
         for url in (endpoint, update_endpoint, gsp_endpoint):
             if url is not None and urlsplit(url).scheme not in ("http", "https"):
@@ -105,22 +135,40 @@ class RemoteStore(Store):
         self._endpoint = Endpoint(endpoint, update_endpoint or endpoint, user, password, timeout)
         self.gsp_endpoint = gsp_endpoint
         self.location = endpoint
-        self.default_graph = NamedNode(default_graph)
         self.batch_size = batch_size
         self._exclude = None if exclude_graphs is None else tuple(exclude_graphs)
         self._dialect: Dialect | None = None
+        self._checked = False
 
     # -- reading ----------------------------------------------------------------------------
-    def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None,
+    def query(self, query: QueryRequest | str, *, bindings: Mapping[str, Term] | None = None,
               timeout: float | None = None) -> QueryResult:
-        refuse_update(sparql)
-        text = bind(sparql, bindings)
-        is_graph = _is_graph_query(text)
-        self.dialect  # noqa: B018  -- never send a query to a URL not proven to be an endpoint
+        request = as_request(query, bindings, timeout)
+        refuse_update(request.sparql)
+        text = bind(request.sparql, request.bindings)
+        is_graph = _is_graph_query(text, request)
+        if request.prefixes:
+            text, _ = with_prologue(text, dict(request.prefixes))
+        if request.base is not None:
+            text = f"BASE <{request.base}>\n{text}"
+        default: Sequence[str] = ()
+        named: Sequence[str] = ()
+        if request.dataset is None:
+            self.check_facts_view()
+            if not self.dialect.keeps_facts and not names_dataset(text):
+                text = _on_facts(text)
+        else:
+            self.dialect  # noqa: B018  -- never query a URL not proven to be an endpoint
+            default, named = request.dataset.default, request.dataset.named
         answer = send(self._endpoint, text, update=False,
-                      accept=GRAPH_ACCEPT if is_graph else RESULTS_JSON, timeout=timeout)
+                      accept=GRAPH_ACCEPT if is_graph else RESULTS_JSON,
+                      timeout=request.timeout, default_graphs=default, named_graphs=named)
         url = self._endpoint.query_url
-        return graph(answer, url) if is_graph else solutions(answer, url)
+        result = graph(answer, url) if is_graph else solutions(answer, url)
+        if request.limit is not None and len(result) > request.limit:
+            result.rows, result.triples = result.rows[:request.limit], result.triples[:request.limit]
+            result.truncated = True
+        return result
 
     def quads(self, graph: GraphName | None = None) -> Iterator[Quad]:
         if graph is None:
@@ -131,38 +179,69 @@ class RemoteStore(Store):
         out = []
         for g, s, p, o in result.rows:
             if isinstance(g, NamedNode | BlankNode) and isinstance(s, NamedNode | BlankNode) \
-                    and isinstance(p, NamedNode) and o is not None and self._visible(g):
-                name: GraphName = DefaultGraph() if g == self.default_graph else g
-                out.append(Quad(s, p, o, name))
+                    and isinstance(p, NamedNode) and o is not None:
+                out.append(user_quad(Quad(s, p, o, g)))
         return iter(out)
+
+    def facts(self) -> Iterator[Triple]:
+        result = self._select(f"SELECT ?s ?p ?o WHERE {{ {self.dialect.facts} }}")
+        return iter([Triple(s, p, o) for s, p, o in result.rows  # type: ignore[arg-type]
+                     if s is not None and p is not None and o is not None])
 
     def named_graphs(self) -> list[NamedNode | BlankNode]:
         result = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
                               f"{self.dialect.graph_filter('g')} }}")
         return [g for (g,) in result.rows if isinstance(g, NamedNode | BlankNode)
-                and g != self.default_graph and self._visible(g)]
+                and g.value != DEFAULT_GRAPH]
 
     def __len__(self) -> int:
-        result = self._select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                              f"{self.dialect.graph_filter('g')} }}")
-        count = result.rows[0][0] if result.rows else None
-        return int(count.value) if count is not None else 0
+        return self._count(f"GRAPH ?g {{ ?s ?p ?o }} {self.dialect.graph_filter('g')}")
+
+    def fact_count(self) -> int:
+        return self._count(self.dialect.facts)
+
+    def fact_delta(self, added: Sequence[Quad], removed: Sequence[Quad]) -> FactDelta:
+        adding = [Triple(q.subject, q.predicate, q.object) for q in added]
+        existing = self._matching(adding, self.dialect.facts)
+        new = tuple(t for t in dict.fromkeys(adding) if t not in existing)
+        leaving = {stored_quad(q) for q in removed}
+        holders: dict[Triple, set[GraphName]] = {}
+        triples = list(dict.fromkeys(Triple(q.subject, q.predicate, q.object) for q in leaving))
+        for start in range(0, len(triples), 500):
+            chunk = [t for t in triples[start:start + 500] if _ground(t)]
+            if not chunk:
+                continue
+            result = self._select(
+                f"SELECT ?s ?p ?o ?g WHERE {{ VALUES (?s ?p ?o) {{ {_rows(chunk)} }} "
+                f"GRAPH ?g {{ ?s ?p ?o }} {self.dialect.graph_filter('g')} }}")
+            for s, p, o, g in result.rows:
+                holders.setdefault(Triple(s, p, o), set()).add(g)  # type: ignore[arg-type]
+        gaining = set(adding)
+        gone = tuple(t for t in triples if t not in gaining and t in holders
+                     and all(Quad(t.subject, t.predicate, t.object, g) in leaving
+                             for g in holders[t]))
+        return FactDelta(new, gone)
 
     # -- writing ----------------------------------------------------------------------------
     def update(self, sparql: str) -> None:
-        if not is_update(sparql):
-            raise UsageError("this is a query, not a SPARQL Update")
+        """Send a SPARQL Update as it is (the facts view is the caller's business)."""
         self._send_update(sparql)
 
-    def add_quads(self, quads: Iterable[Quad]) -> int:
-        items = list(dict.fromkeys(quads))
-        if not items:
-            return 0
-        if self.gsp_endpoint is None and len(items) <= self.batch_size:
-            self._send_update(self._insert_request(items))  # one request: all or nothing
-        else:
-            self._add_staged(items)
-        return len(items)
+    def change(self, added: Iterable[Quad], removed: Iterable[Quad] = ()) -> None:
+        adding = list(dict.fromkeys(stored_quad(q) for q in added))
+        removing = list(dict.fromkeys(stored_quad(q) for q in removed))
+        if not adding and not removing:
+            return
+        if self.gsp_endpoint is None and len(adding) + len(removing) <= self.batch_size:
+            parts = []
+            if removing:
+                parts += [_data("DELETE", removing), _forget(removing, self.dialect)]
+                parts = [p for p in parts if p]
+            if adding:
+                parts.append(self._insert_request(adding))
+            self._send_update(" ;\n".join(parts))  # one request: all or nothing
+            return
+        self._change_staged(adding, removing)
 
     def load_file(self, path: Path, fmt: str, *, progress: Progress | None = None) -> int:
         chosen = guess_format(path, fmt or None)
@@ -175,7 +254,7 @@ class RemoteStore(Store):
 
         for batch in _batches(iter_parse_file(path, chosen), self.batch_size):
             try:
-                self._write(batch, on_written=count)
+                self._write([stored_quad(q) for q in batch], on_written=count)
             except EndpointError as error:
                 raise EndpointError(
                     f"{path}: writing stopped after {written:,} of {total:,} quads: {error}; "
@@ -185,10 +264,21 @@ class RemoteStore(Store):
                 progress(written)
         return written
 
+    def replace_all(self, quads: Sequence[Quad]) -> int:
+        """Make the endpoint hold exactly ``quads`` (and their facts view), as readers see it in
+        one step: everything is staged first, then swapped in with one update request."""
+        items = list(dict.fromkeys(stored_quad(q) for q in quads))
+        old = [*self.named_graphs(), NamedNode(DEFAULT_GRAPH), NamedNode(FACTS_VIEW)]
+        self._stage_and_move(items, drop=old)
+        return len(items)
+
     def clear(self) -> None:
         """Drop every graph ``kg`` can see (the engine's own system graphs are left alone)."""
-        names = [*self.named_graphs(), self.default_graph]
+        names = [*self.named_graphs(), NamedNode(DEFAULT_GRAPH), NamedNode(FACTS_VIEW)]
         self._send_update(" ;\n".join(f"DROP SILENT GRAPH {g}" for g in names))
+
+    def snapshot(self) -> RemoteSnapshot:
+        return RemoteSnapshot(self._endpoint, self.gsp_endpoint)
 
     # -- the engine -------------------------------------------------------------------------
     @property
@@ -200,11 +290,45 @@ class RemoteStore(Store):
             ask_is_sparql(answer, self._endpoint.query_url)
             server = answer.headers.get("server", "").lower()
             name = "virtuoso" if "virtuoso" in server else "standard"
+            if answer.headers.get("kg-facts-view") == "default":
+                name = "kg"
             exclude = self._exclude
             if exclude is None:
                 exclude = VIRTUOSO_SYSTEM_GRAPHS if name == "virtuoso" else ()
             self._dialect = Dialect(name, exclude)
         return self._dialect
+
+    def check_facts_view(self) -> None:
+        """Refuse an endpoint whose data has no facts view (written there by another tool):
+        its queries would find nothing, silently."""
+        if self._checked:
+            return
+        url = self._endpoint.query_url
+        data = self._ask(f"GRAPH ?g {{ ?s ?p ?o }} {self.dialect.graph_filter('g')}")
+        if data and not self._ask(self.dialect.facts):
+            raise EndpointError(f"{url}: the endpoint holds data but no facts view (the graph "
+                                f"<{FACTS_VIEW}> that kg keeps beside the data); load it with kg "
+                                f"(`kg --endpoint {url} build`)")
+        self._checked = True
+
+    def _ask(self, where: str) -> bool:
+        answer = send(self._endpoint, f"ASK {{ {where} }}", update=False, accept=RESULTS_JSON)
+        return bool(solutions(answer, self._endpoint.query_url).boolean)
+
+    def _count(self, where: str) -> int:
+        result = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
+        count = result.rows[0][0] if result.rows else None
+        return int(count.value) if count is not None else 0
+
+    def _matching(self, triples: Sequence[Triple], where: str) -> set[Triple]:
+        found: set[Triple] = set()
+        ground = list(dict.fromkeys(t for t in triples if _ground(t)))
+        for start in range(0, len(ground), 500):
+            chunk = ground[start:start + 500]
+            result = self._select(f"SELECT ?s ?p ?o WHERE {{ VALUES (?s ?p ?o) "
+                                  f"{{ {_rows(chunk)} }} {where} }}")
+            found.update(Triple(s, p, o) for s, p, o in result.rows)  # type: ignore[arg-type]
+        return found
 
     def _select(self, sparql: str) -> QueryResult:
         answer = send(self._endpoint, sparql, update=False, accept=RESULTS_JSON)
@@ -214,12 +338,9 @@ class RemoteStore(Store):
         self.dialect  # noqa: B018  -- never write to a URL not proven to be an endpoint
         send(self._endpoint, sparql, update=True, accept="*/*")
 
-    def _visible(self, name: NamedNode | BlankNode) -> bool:
-        return name.value not in self.dialect.exclude_graphs
-
     def _stored_name(self, name: GraphName) -> NamedNode:
         if isinstance(name, DefaultGraph):
-            return self.default_graph
+            return NamedNode(DEFAULT_GRAPH)
         if isinstance(name, BlankNode):
             raise UsageError(f"a blank node (_:{name.value}) cannot name a graph on a remote "
                              "store; give the graph an IRI")
@@ -227,16 +348,20 @@ class RemoteStore(Store):
 
     def _insert_request(self, quads: Sequence[Quad],
                         rename: Mapping[NamedNode, NamedNode] | None = None) -> str:
-        """One update that inserts ``quads``: ``INSERT DATA``, or, when there are blank nodes
-        (which Virtuoso refuses in ``INSERT DATA``), the equivalent ``INSERT {...} WHERE {}``."""
+        """One update that inserts ``quads`` and their facts: ``INSERT DATA``, or, when there
+        are blank nodes (which Virtuoso refuses in ``INSERT DATA``), ``INSERT {...} WHERE {}``."""
         by_graph: dict[NamedNode, list[str]] = {}
+        facts = (rename or {}).get(NamedNode(FACTS_VIEW), NamedNode(FACTS_VIEW))
         blank = False
         for q in quads:
             name = self._stored_name(q.graph_name)
             name = (rename or {}).get(name, name)
-            by_graph.setdefault(name, []).append(f"{q.subject} {q.predicate} {q.object} .")
+            line = f"{q.subject} {q.predicate} {q.object} ."
+            by_graph.setdefault(name, []).append(line)
+            if not self.dialect.keeps_facts:
+                by_graph.setdefault(facts, []).append(line)
             blank = blank or isinstance(q.subject, BlankNode) or isinstance(q.object, BlankNode)
-        body = "\n".join(f"GRAPH {g} {{\n{chr(10).join(lines)}\n}}"
+        body = "\n".join(f"GRAPH {g} {{\n{chr(10).join(dict.fromkeys(lines))}\n}}"
                          for g, lines in by_graph.items())
         if blank:
             return f"INSERT {{\n{body}\n}} WHERE {{}}"
@@ -244,8 +369,8 @@ class RemoteStore(Store):
 
     def _write(self, quads: Sequence[Quad], rename: Mapping[NamedNode, NamedNode] | None = None,
                on_written: Callable[[int], None] | None = None) -> None:
-        """Write one batch: with the Graph Store Protocol (a POST per graph) when the store has
-        a GSP endpoint, else as one SPARQL Update."""
+        """Write one batch, facts included: with the Graph Store Protocol (a POST per graph)
+        when the store has a GSP endpoint, else as one SPARQL Update."""
         self.dialect  # noqa: B018  -- never write to a URL not proven to be an endpoint
         if self.gsp_endpoint is None:
             self._send_update(self._insert_request(quads, rename))
@@ -253,40 +378,99 @@ class RemoteStore(Store):
                 on_written(len(quads))
             return
         by_graph: dict[NamedNode, list[Triple]] = {}
+        facts = (rename or {}).get(NamedNode(FACTS_VIEW), NamedNode(FACTS_VIEW))
         for q in quads:
             name = self._stored_name(q.graph_name)
             by_graph.setdefault((rename or {}).get(name, name), []).append(q.triple)
+            if not self.dialect.keeps_facts:
+                by_graph.setdefault(facts, []).append(q.triple)
         for name, triples in by_graph.items():
-            body = serialize(triples, N_TRIPLES) or b""
+            body = serialize(list(dict.fromkeys(triples)), N_TRIPLES) or b""
             post_graph(self._endpoint, self.gsp_endpoint, name.value, body)
-            if on_written is not None:
-                on_written(len(triples))
+        if on_written is not None:
+            on_written(len(quads))
 
-    def _add_staged(self, quads: Sequence[Quad]) -> None:
-        """Write into private staging graphs, then copy them into place with one update request
-        (which the engine applies atomically); on any failure the staging graphs are dropped."""
+    def _change_staged(self, adding: Sequence[Quad], removing: Sequence[Quad]) -> None:
+        """A large change: the additions staged, then one request removes, moves and fixes the
+        facts view."""
+        tail = [] if not removing else [_data("DELETE", removing), _forget(removing,
+                                                                          self.dialect)]
+        tail = [part for part in tail if part]
+        self._stage_and_move(adding, before=tail)
+
+    def _stage_and_move(self, quads: Sequence[Quad], *,
+                        drop: Sequence[NamedNode | BlankNode] = (),
+                        before: Sequence[str] = ()) -> None:
+        """Write ``quads`` into private staging graphs, then in one update request (which the
+        engine applies atomically) run ``before``, drop ``drop`` and copy the staging graphs
+        into place; on any failure the staging graphs are dropped."""
         token = secrets.token_hex(8)
-        targets = list(dict.fromkeys(self._stored_name(q.graph_name) for q in quads))
+        targets = list(dict.fromkeys([*(self._stored_name(q.graph_name) for q in quads),
+                                      NamedNode(FACTS_VIEW)]))
         staging = {g: NamedNode(f"urn:kg:staging:{token}:{i}") for i, g in enumerate(targets)}
         drops = [f"DROP SILENT GRAPH {s}" for s in staging.values()]
         try:
             for batch in _batches(iter(quads), self.batch_size):
                 self._write(batch, staging)
-            copies = [f"INSERT {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {s} {{ ?s ?p ?o }} }}"
+            swaps = [*before, *(f"DROP SILENT GRAPH {g}" for g in drop)]
+            swaps += [f"INSERT {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {s} {{ ?s ?p ?o }} }}"
                       for g, s in staging.items()]
-            self._send_update(" ;\n".join([*copies, *drops]))
+            self._send_update(" ;\n".join([*swaps, *drops]))
         except KgError as error:
             with contextlib.suppress(KgError):  # the first error is the one to report
                 self._send_update(" ;\n".join(drops))
-            raise EndpointError(f"{error}; nothing was added") from None
+            raise EndpointError(f"{error}; nothing was added or changed") from None
 
 
-def _is_graph_query(sparql: str) -> bool:
+def _ground(triple: Triple) -> bool:
+    return not isinstance(triple.subject, BlankNode) and not isinstance(triple.object, BlankNode)
+
+
+def _rows(triples: Iterable[Triple]) -> str:
+    return " ".join(f"({t.subject} {t.predicate} {t.object})" for t in triples)
+
+
+def _data(verb: str, quads: Sequence[Quad]) -> str:
+    by_graph: dict[str, list[str]] = {}
+    for q in quads:
+        by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
+    body = "\n".join(f"GRAPH {g} {{ {' '.join(lines)} }}" for g, lines in by_graph.items())
+    return f"{verb} DATA {{ {body} }}"
+
+
+def _forget(removed: Sequence[Quad], dialect: Dialect) -> str:
+    """The update that takes out of the facts view the removed facts no graph holds any more."""
+    if dialect.keeps_facts:
+        return ""
+    triples = list(dict.fromkeys(Triple(q.subject, q.predicate, q.object) for q in removed
+                                 if not isinstance(q.subject, BlankNode)
+                                 and not isinstance(q.object, BlankNode)))
+    if not triples:
+        return ""
+    return (f"DELETE {{ GRAPH {_FACTS} {{ ?s ?p ?o }} }} WHERE {{ VALUES (?s ?p ?o) "
+            f"{{ {_rows(triples)} }} GRAPH {_FACTS} {{ ?s ?p ?o }} FILTER NOT EXISTS "
+            f"{{ GRAPH ?g {{ ?s ?p ?o }} {dialect.graph_filter('g')} }} }}")
+
+
+def _on_facts(sparql: str) -> str:
+    """The query with its ``WHERE`` group evaluated on the facts view: the group becomes
+    ``GRAPH <urn:kg:facts> { ... }``, inside which ``GRAPH ?g`` still reaches the named graphs.
+    (The short form ``CONSTRUCT WHERE`` is left as it is: its pattern is its template.)"""
+    body = sparql[prologue(sparql).end:]
+    words = [t.text.upper() for t in tokens(body) if t.kind == "word"][:2]
+    if words == ["CONSTRUCT", "WHERE"]:
+        return sparql
+    start, end = where_span(sparql)
+    return f"{sparql[:start]} GRAPH {_FACTS} {{{sparql[start:end]}}} {sparql[end:]}"
+
+
+def _is_graph_query(sparql: str, request: QueryRequest) -> bool:
     """Whether the query answers with a graph (CONSTRUCT, DESCRIBE), found by parsing it locally
     with the embedded engine on an empty dataset: malformed SPARQL fails here, as it would in
     the embedded store, with its line and column."""
     try:
-        raw = pyoxigraph.Store().query(sparql)
+        raw = pyoxigraph.Store().query(sparql, prefixes=dict(request.prefixes or {}),
+                                       base_iri=request.base)
     except SyntaxError as error:
         raise query_syntax_error(error) from None
     except OSError as error:
@@ -297,3 +481,6 @@ def _is_graph_query(sparql: str) -> bool:
 def _batches(quads: Iterator[Quad], size: int) -> Iterator[list[Quad]]:
     while batch := list(itertools.islice(quads, size)):
         yield batch
+
+
+__all__ = ["BATCH", "Dialect", "RemoteSnapshot", "RemoteStore"]

@@ -36,7 +36,8 @@ import rdflib
 from rdflib.namespace import SH
 
 from kg.rdflib_bridge import to_rdflib_term
-from kg.store.base import Store
+from kg.results import QueryResult
+from kg.store.base import QueryRequest, Store
 from kg.terms import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Term, Triple
 from kg.validate.compiler import FOCUS_SLOT, Check, Compiler, NotCompilable
 from kg.validate.report import Finding, ValidationReport
@@ -144,15 +145,26 @@ def _message(check: Check, variables: list[str], row: tuple[Term | None, ...]) -
                   check.messages[0])
 
 
-def run_check(store: Store, check: Check, focus: Sequence[NamedNode] | None = None
+def run_check(store: Store, check: Check, focus: Sequence[Term] | None = None
               ) -> list[Finding]:
     """The findings of one compiled constraint on the store (about ``focus`` nodes only, if
-    given)."""
-    query = check.query
-    if focus is not None:
-        values = " ".join(str(node) for node in focus)
-        query = query.replace(FOCUS_SLOT, f"VALUES ?this {{ {values} }}\n", 1)
-    result = store.query(query)
+    given: IRIs and literals in one query, blank nodes one by one)."""
+    if focus is None:
+        return _findings(check, store.query(check.query))
+    out: list[Finding] = []
+    named = [node for node in focus if not isinstance(node, BlankNode)]
+    for start in range(0, len(named), FOCUS_BATCH):
+        values = " ".join(str(node) for node in named[start:start + FOCUS_BATCH])
+        query = check.query.replace(FOCUS_SLOT, f"VALUES ?this {{ {values} }}\n", 1)
+        out += _findings(check, store.query(query))
+    for node in focus:
+        if isinstance(node, BlankNode):
+            out += _findings(check, store.query(QueryRequest(check.query,
+                                                             bindings={"this": node})))
+    return out
+
+
+def _findings(check: Check, result: QueryResult) -> list[Finding]:
     index = {name: i for i, name in enumerate(result.variables)}
     at_value, at_path = index.get("value"), index.get("path")
     sparql = check.component.endswith("#SPARQLConstraintComponent")
@@ -205,7 +217,7 @@ def validate_store(store: Store, shapes: rdflib.Graph, compiled: CompiledShapes 
             findings.update(run_check(store, check, batch))
     note = None
     if plan.fallback:
-        findings.update(run_shacl(store.quads(), plan.fallback_shapes()))
+        findings.update(run_shacl(store.facts(), plan.fallback_shapes()))
         reasons = "; ".join(f"{shape} ({why})" for shape, why in sorted(plan.fallback.items()))
         note = f"Validated by pySHACL instead of the fast path: {reasons}."
     return ValidationReport(findings=sorted(findings, key=sort_key), fallback_note=note)

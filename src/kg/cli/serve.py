@@ -32,7 +32,7 @@ def serve_command(obj: object, host: str, port: int, timeout: float, max_rows: i
                   max_body: int, workers: int, allow_updates: bool, token: str | None,
                   allow_service: bool, cors_origin: tuple[str, ...]) -> None:
     """Publish the graph over HTTP: /sparql, entity pages at /id/..., pages for people."""
-    from kg.cli import Context
+    from kg.cli.context import Context
 
     try:
         import uvicorn
@@ -53,3 +53,4 @@ def serve_command(obj: object, host: str, port: int, timeout: float, max_rows: i
     click.echo(f"kg: serving {project.files.root} ({project.store.location}) at "
                f"http://{host}:{port}/  (SPARQL: /sparql)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+commands = [serve_command]

@@ -1,13 +1,11 @@
-"""Store commands: ``kg load``, ``kg build``, ``kg dump`` (the library is ``kg.store.bulk``)."""
+"""``kg load``, ``kg build``, ``kg dump``: whole-store commands (the library is ``kg.store.bulk``)."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
@@ -22,30 +20,12 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from kg.cli.context import Context, errors
 from kg.errors import UsageError
 from kg.project import ProjectFiles, find_root
-from kg.store.base import Store
+from kg.store.base import LoadCallback, LoadProgress, Store
 from kg.store.bulk import dump, dump_format, dump_to_file, load_files, rebuild
-from kg.store.disk import DiskStore, LoadCallback, LoadProgress
 from kg.store.factory import open_store
-
-if TYPE_CHECKING:
-    from kg.cli import Context
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _errors(func: F) -> F:
-    """``kg.cli``'s translation of errors into one line and an exit code, looked up when the
-    command runs: ``kg.cli`` imports this module, so it cannot be imported from here first."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from kg.cli import _errors as translate
-
-        return translate(func)(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
 
 
 class _RateColumn(ProgressColumn):
@@ -81,10 +61,7 @@ def _progress(label: str) -> Iterator[LoadCallback | None]:
 
 
 def _store_for(obj: Context, *, check_fresh: bool = True) -> Store:
-    options = obj.store_options
-    if options.path is not None and not check_fresh and options.endpoint is None:
-        return DiskStore(options.path)
-    store = open_store(options, obj.project_path)
+    store = open_store(obj.store_options, obj.project_path, check_fresh=check_fresh)
     if store is None:
         raise UsageError("this command works on a store: give --store PATH (an on-disk store) "
                          "or --endpoint URL (a SPARQL endpoint)")
@@ -95,7 +72,7 @@ def _store_for(obj: Context, *, check_fresh: bool = True) -> Store:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-f", "--format", "fmt", help="RDF format of every file (default: by extension).")
 @click.pass_obj
-@_errors
+@errors
 def load_command(obj: Context, files: tuple[Path, ...], fmt: str | None) -> None:
     """Bulk-load RDF FILES into the store. On disk all files load, or none do; on an endpoint
     they go in batches, and a failure says what was written."""
@@ -106,7 +83,7 @@ def load_command(obj: Context, files: tuple[Path, ...], fmt: str | None) -> None
 
 @click.command("build")
 @click.pass_obj
-@_errors
+@errors
 def build_command(obj: Context) -> None:
     """Rebuild the store from ontology/ and data/ (on disk, files added with `kg load` are
     loaded again); the old contents are replaced in one step."""
@@ -121,7 +98,7 @@ def build_command(obj: Context) -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Write to this file (whole or not at all) instead of standard output.")
 @click.pass_obj
-@_errors
+@errors
 def dump_command(obj: Context, fmt: str | None, output: Path | None) -> None:
     """Write every quad of the store, graph names kept, as N-Quads or TriG."""
     chosen = dump_format(fmt, output)
@@ -133,4 +110,4 @@ def dump_command(obj: Context, fmt: str | None, output: Path | None) -> None:
     sys.stdout.flush()
 
 
-store_commands: list[click.Command] = [load_command, build_command, dump_command]
+commands = [load_command, build_command, dump_command]

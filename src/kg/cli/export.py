@@ -1,0 +1,66 @@
+"""``kg export`` and ``kg stats``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kg.api import EXPORT_FORMATS
+from kg.cli.context import Context, console, errors, write
+from kg.errors import UsageError
+
+
+@click.command("export")
+@click.option("-f", "--format", "fmt", default="trig", show_default=True,
+              help=f"One of {', '.join(EXPORT_FORMATS)}, or a media type.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file.")
+@click.option("--graph", help="Only this named graph (IRI or CURIE).")
+@click.option("--no-provenance", is_flag=True, help="Plain facts: no graphs, no sentence records.")
+@click.option("--frame", "frame_class", metavar="CLASS",
+              help="JSON-LD only: one document per instance of CLASS, with its neighbours nested.")
+@click.pass_obj
+@errors
+def export_command(obj: Context, fmt: str, output: Path | None, graph: str | None,
+                   no_provenance: bool, frame_class: str | None) -> None:
+    """Export the graph: canonical Turtle/TriG, compact JSON-LD, N-Triples, N-Quads, RDF/XML.
+
+    \b
+    Examples:
+      kg export --format ttl --output graph.ttl
+      kg export --format jsonld --no-provenance --output facts.jsonld
+    """
+    if output is not None and fmt == "trig" and output.suffix:
+        from kg.rdfio import guess_format
+
+        fmt = guess_format(output).extension
+    if frame_class is not None and fmt not in ("jsonld", "json-ld", "application/ld+json"):
+        raise UsageError("--frame applies to JSON-LD only: add --format jsonld")
+    data = obj.project.export(fmt, graph=graph, provenance=not no_provenance,
+                              frame_class=frame_class)
+    write(data, output)
+
+
+@click.command("stats")
+@click.pass_obj
+@errors
+def stats_command(obj: Context) -> None:
+    """What the graph holds: distinct facts, named graphs, entities by class, sources."""
+    from rich.table import Table
+
+    from kg.namespaces import shorten
+
+    stats = obj.project.stats()
+    out = console()
+    out.print(f"{stats.triples} triples in {stats.named_graphs} named graphs")
+    table = Table("class", "entities", box=None, header_style="bold")
+    for cls, count in stats.entities_by_class:
+        table.add_row(shorten(cls), str(count))
+    out.print(table)
+    sources = Table("source", "name", "graphs", box=None, header_style="bold")
+    for source, name, count in stats.sources:
+        sources.add_row(shorten(source), name, str(count))
+    out.print(sources)
+
+
+commands = [export_command, stats_command]

@@ -1,0 +1,123 @@
+"""``kg queries`` and ``kg query``: the named questions, and SPARQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kg.cli.context import Context, console, errors, parse_params, write
+from kg.errors import UsageError
+from kg.results import RESULT_FORMATS, QueryResult
+from kg.terms import BlankNode, Literal, Term
+
+
+@click.command("queries")
+@click.pass_obj
+@errors
+def queries_command(obj: Context) -> None:
+    """List the named queries: name, title, parameters."""
+    from rich.table import Table
+
+    table = Table("name", "title", "parameters", box=None, header_style="bold")
+    for query in obj.project.named_queries.values():
+        table.add_row(query.name, query.title,
+                      ", ".join(p.signature() for p in query.parameters) or "-")
+    console().print(table)
+
+
+def _display(term: Term | None) -> str:
+    from kg.namespaces import shorten
+
+    if term is None:
+        return ""
+    if isinstance(term, Literal):
+        return term.value + (f" @{term.language}" if term.language else "")
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    return shorten(term.value)
+
+
+def _print_table(result: QueryResult) -> None:
+    from rich.table import Table
+
+    out = console()
+    if result.kind == "ask":
+        out.print("yes" if result.boolean else "no")
+        return
+    table = Table(*result.variables, box=None, header_style="bold")
+    for row in result.rows:
+        table.add_row(*(_display(t) for t in row))
+    out.print(table)
+    out.print(f"[dim]{len(result.rows)} row(s)[/dim]")
+
+
+@click.command("query")
+@click.argument("name", required=False)
+@click.option("-e", "--expression", help="SPARQL query text.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a parameter: an IRI (<...> or CURIE), \"text\"@lang, \"v\"^^xsd:type.")
+@click.option("-f", "--format", "fmt", default="table", show_default=True,
+              help="table, csv, tsv, json, xml (SELECT/ASK); ttl, nt, jsonld... (CONSTRUCT).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file.")
+@click.option("--timeout", type=float,
+              help="Stop the query after this many seconds (exit code 4).")
+@click.pass_obj
+@errors
+def query_command(obj: Context, name: str | None, expression: str | None, params: tuple[str, ...],
+                  fmt: str, output: Path | None, timeout: float | None) -> None:
+    """Run a named query, a .rq file, or -e 'SPARQL'.
+
+    \b
+    Examples:
+      kg query visited-sites
+      kg query -e 'SELECT ?name WHERE { ?p a foaf:Person ; foaf:name ?name }'
+    """
+    if (name is None) == (expression is None):
+        raise UsageError("give a query NAME, a FILE.rq, or -e 'SPARQL' (exactly one)")
+    if timeout is not None and timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    bound = parse_params(params)
+    project = obj.project
+    if expression is not None:
+        result = project.query(expression, bound, timeout=timeout)
+    elif name is not None and name.endswith(".rq"):
+        from kg.namespaces import PREFIXES
+        from kg.queries import load_query
+        from kg.rdfio import read_bytes
+        from kg.store.base import QueryRequest
+
+        read_bytes(name)
+        named = load_query(Path(name))
+        result = project.store.query(QueryRequest(named.text, bindings=named.bindings(bound),
+                                                  prefixes=PREFIXES, timeout=timeout))
+    else:
+        result = project.query(name or "", bound, timeout=timeout)
+    emit_result(result, fmt, output)
+
+
+def emit_result(result: QueryResult, fmt: str, output: Path | None) -> None:
+    fmt = fmt.lower()
+    if result.kind == "graph":
+        from kg.canonical import canonical_turtle
+        from kg.rdfio import format_named, serialize
+
+        if fmt in ("table", "ttl", "turtle", "text/turtle"):
+            write(canonical_turtle(result.triples).encode(), output)
+            return
+        chosen = format_named(fmt)
+        write(serialize(result.triples, chosen) or b"", output)
+        return
+    media = {v: k for k, v in RESULT_FORMATS.items()}
+    fmt = media.get(fmt, fmt)
+    if fmt == "table":
+        if output is not None:
+            raise UsageError("--output needs a file format: csv, tsv, json or xml")
+        _print_table(result)
+        return
+    if fmt not in RESULT_FORMATS:
+        raise UsageError(f"unknown results format {fmt!r}: use table, csv, tsv, json or xml")
+    write(result.serialize(fmt), output)
+
+
+commands = [queries_command, query_command]

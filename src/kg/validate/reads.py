@@ -1,0 +1,102 @@
+"""What a SPARQL query reads, as :class:`~kg.validate.paths.Step` s from ``?this``.
+
+The query is parsed with rdflib's SPARQL parser (a real parser: the shapes' SPARQL constraints
+may use any of the language). Its triple patterns, wherever they stand (groups, ``OPTIONAL``,
+``UNION``, ``MINUS``, ``EXISTS``, subqueries), make a graph over variables and terms, together
+with ``BIND(?a AS ?b)`` and aggregates of a variable. A pattern reached from ``?this`` through
+that graph is a step with the path it was reached by as its prefix; a pattern not reached from
+``?this`` is read anywhere (prefix ``None``): a change of its predicate means the whole check
+runs again.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+
+import rdflib
+from rdflib.plugins.sparql import algebra, parser
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from kg.validate.paths import Path, Step, UnknownPath, from_rdflib, inverse_text, join, steps, text
+
+Edge = tuple[object, Path | None, object]
+"""``(subject, path, object)``; a ``None`` path joins two variables that are the same value."""
+
+
+def _walk(node: object) -> Iterator[Edge]:
+    if isinstance(node, CompValue):
+        name = node.name
+        if name == "Extend" and isinstance(node.get("expr"), rdflib.Variable):
+            yield (node["var"], None, node["expr"])
+        if name.startswith("Aggregate_") and isinstance(node.get("vars"), rdflib.Variable):
+            yield (node["res"], None, node["vars"])
+        for key, value in node.items():
+            if key == "triples" and isinstance(value, list):
+                for triple in value:
+                    if isinstance(triple, list | tuple) and len(triple) == 3:
+                        yield from _pattern(triple)
+            else:
+                yield from _walk(value)
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list | tuple):
+        for item in node:
+            yield from _walk(item)
+
+
+def _pattern(triple: list[object] | tuple[object, ...]) -> Iterator[Edge]:
+    subject, predicate, obj = triple
+    if isinstance(predicate, rdflib.Variable):
+        yield (subject, Path("any"), obj)
+        return
+    yield (subject, from_rdflib(predicate), obj)
+
+
+def query_steps(sparql: str) -> list[Step]:
+    """The steps ``sparql`` reads from ``?this``. Raises :class:`UnknownPath` (and rdflib's
+    parse errors) when the query cannot be analysed; the caller then runs the check whole.
+
+    Each pattern is anchored at its ends as reached *without* passing through the pattern
+    itself: a changed triple is then found from focus nodes whose way to it is unchanged."""
+    tree = algebra.translateQuery(parser.parseQuery(sparql))
+    edges = list(_walk(tree.algebra))
+    out: list[Step] = []
+    for index, (subject, path, obj) in enumerate(edges):
+        if path is None:
+            continue
+        reached = _reach([e for i, e in enumerate(edges) if i != index])
+        anchored = False
+        if subject in reached:
+            out.extend(steps(path, reached[subject]))
+            anchored = True
+        if obj in reached:
+            out.extend(steps(path, reached[obj], backwards=True))
+            anchored = True
+        if not anchored:
+            out.extend(steps(path, None))
+    return out
+
+
+def _reach(edges: list[Edge]) -> dict[object, str]:
+    """The variables reached from ``?this`` over ``edges``, each with the path it took."""
+    this = rdflib.Variable("this")
+    reached: dict[object, str] = {this: ""}
+    queue = deque([this])
+    while queue:
+        node = queue.popleft()
+        here = reached[node]
+        for subject, path, obj in edges:
+            for near, far, forward in ((subject, obj, True), (obj, subject, False)):
+                if near != node or not isinstance(far, rdflib.Variable) or far in reached:
+                    continue
+                if path is None:
+                    reached[far] = here
+                else:
+                    reached[far] = join(here, text(path) if forward else inverse_text(path)) or ""
+                queue.append(far)
+    return reached
+
+
+__all__ = ["UnknownPath", "query_steps"]
