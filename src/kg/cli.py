@@ -296,12 +296,14 @@ def stats_command(obj: Context) -> None:
 
 def _register_extensions() -> None:
     """Commands that live in their own modules (stores, the server)."""
+    from kg.cli_draft import register as register_draft
     from kg.cli_serve import serve_command
     from kg.cli_store import store_commands
 
     cli.add_command(serve_command)
     for command in store_commands:
         cli.add_command(command)
+    register_draft(cli)
 
 
 _register_extensions()
