@@ -153,7 +153,7 @@ def _person_context(article: str, sentence: Sentence, start: int, end: int) -> b
     title = re.match(r",\s+(?:the\s+)?(\w+)", after)
     if title and title.group(1).lower() in TITLE_WORDS:
         return True
-    verbs = "|".join(SPEECH_VERBS + ("spoke", "addressed", "took", "met", "signed"))
+    verbs = "|".join((*SPEECH_VERBS, "spoke", "addressed", "took", "met", "signed"))
     if re.match(rf"\s+({verbs})\b", after) or re.search(rf"\b({verbs})\s*$", before):
         return True
     return bool(re.search(r"\b(between|and|by|with)\s*$", before)) and bool(

@@ -21,10 +21,12 @@ NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7
                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30,
                 "fifty": 50, "hundred": 100}
 _SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-_BOUND = r"(?P<bound>more than|over|at least|up to|less than|fewer than|no more than|about|around|nearly|almost|approximately)\s+"
+_BOUND = (r"(?P<bound>more than|over|at least|up to|less than|fewer than|no more than|about|"
+          r"around|nearly|almost|approximately)\s+")
 _NUMBER = r"(?P<number>\d[\d,]*(?:\.\d+)?|" + "|".join(NUMBER_WORDS) + r")"
 _SCALE = r"(?:\s+(?P<scale>thousand|million|billion))?"
-_STOP = r"(?:of|from|in|at|to|for|with|and|or|was|were|are|is|can|could|will|would|have|has|had|per|on|by|that|which)"
+_STOP = (r"(?:of|from|in|at|to|for|with|and|or|was|were|are|is|can|could|will|would|have|has|"
+         r"had|per|on|by|that|which)")
 _UNIT = rf"(?P<unit>(?:(?!{_STOP}\b)[a-z][\w-]*)(?:\s+(?!{_STOP}\b)[a-z][\w-]*){{0,2}})"
 _COUNT = re.compile(rf"(?<![\w.-])(?:{_BOUND})?{_NUMBER}{_SCALE}\s+{_UNIT}", re.IGNORECASE)
 _PARTICIPATION = re.compile(r"\b(attended by|participants?|took part|attendees|listeners)\b",

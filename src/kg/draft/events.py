@@ -198,7 +198,7 @@ class EventFinder:
         after = [e for e in self.events if e[0] >= offset]
         if after:
             return min(after, key=lambda e: e[0])[2]
-        candidates = before or [e for e in named]
+        candidates = before or list(named)
         return candidates[-1][2] if len(candidates) == 1 else None
 
 

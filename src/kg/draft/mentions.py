@@ -131,7 +131,7 @@ def _lookup(text: str, known: KnownEntities) -> set[str]:
     key = name_key(text)
     found = set(known.by_key.get(key, ()))
     if not found and len(key.split()) >= 2:
-        found = {iri for iri in known.by_person_key.get(person_key(text), ())}
+        found = set(known.by_person_key.get(person_key(text), ()))
     return found
 
 

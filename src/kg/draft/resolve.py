@@ -47,7 +47,7 @@ def resolve(sentences: list[Sentence], article: str, known: KnownEntities, slug:
         covered = [(m.start, m.end) for m in result.mentions if m.sentence == sentence.number]
         for name in find_names(sentence, article, covered):
             candidate = _candidate_for(result, name.text, name.kind, name.sentence, known, slug,
-                                       taken)
+                                       taken, language)
             result.mentions.append(mention_for(name, candidate.iri))
     _references(sentences, article, result, known)
     persons = {m.entity: m.text for m in result.mentions
@@ -58,7 +58,7 @@ def resolve(sentences: list[Sentence], article: str, known: KnownEntities, slug:
 
 
 def _candidate_for(result: Resolution, label: str, kind: str, sentence: int,
-                   known: KnownEntities, slug: str, taken: set[str]) -> Candidate:
+                   known: KnownEntities, slug: str, taken: set[str], language: str) -> Candidate:
     for candidate in result.candidates:
         if candidate.kind == kind and same_candidate(candidate.label, label):
             if label not in candidate.spellings:

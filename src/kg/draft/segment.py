@@ -76,10 +76,7 @@ def segment(text: str, *, headline: bool = False) -> list[Sentence]:
     """The sentences of ``text``; with ``headline``, the first line is sentence 1 whole."""
     sentences: list[Sentence] = []
     for index, (offset, paragraph) in enumerate(paragraphs(text)):
-        if index == 0 and headline:
-            spans = [(0, len(paragraph))]
-        else:
-            spans = _spans(paragraph)
+        spans = [(0, len(paragraph))] if index == 0 and headline else _spans(paragraph)
         for start, end in spans:
             body = paragraph[start:end]
             stripped = body.strip()

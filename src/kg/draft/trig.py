@@ -62,26 +62,22 @@ def review_trig(quads: Iterable[Quad], prefixes: Mapping[str, str] = PREFIXES) -
     terms = _Terms(prefixes)
     graphs: dict[str, dict[str, list[tuple[str, str]]]] = {}
     for quad in quads:
-        graph = quad.graph_name
-        assert isinstance(graph, NamedNode), "a draft has only named graphs"
-        subjects = graphs.setdefault(graph.value, {})
-        subject = quad.subject
-        assert isinstance(subject, NamedNode)
-        lines = subjects.setdefault(subject.value, [])
-        obj = quad.object
-        assert isinstance(obj, NamedNode | BlankNode | Literal)
-        lines.append((quad.predicate.value, terms.term(obj)))
+        graph_name, subject, obj = quad.graph_name, quad.subject, quad.object
+        if not isinstance(graph_name, NamedNode) or not isinstance(subject, NamedNode) \
+                or not isinstance(obj, NamedNode | BlankNode | Literal):
+            raise ValueError("a draft holds IRIs and literals in named graphs only")
+        subjects = graphs.setdefault(graph_name.value, {})
+        subjects.setdefault(subject.value, []).append((quad.predicate.value, terms.term(obj)))
     body: list[str] = []
     for graph, subjects in graphs.items():
         body.append(f"{terms.iri(graph)} {{")
         order = sorted(subjects, key=lambda s: (s != graph, list(subjects).index(s)))
-        for subject in order:
-            body.append(f"    {terms.iri(subject)}")
-            statements = sorted(dict.fromkeys(subjects[subject]),
-                                key=lambda item: _order(item[0]))
-            for predicate, obj in statements:
+        for node in order:
+            body.append(f"    {terms.iri(node)}")
+            statements = sorted(dict.fromkeys(subjects[node]), key=lambda item: _order(item[0]))
+            for predicate, written in statements:
                 verb = "a" if predicate == v.TYPE else terms.iri(predicate)
-                body.append(f"        {verb} {obj} ;")
+                body.append(f"        {verb} {written} ;")
             body.append("        .")
         body.append("}")
         body.append("")
