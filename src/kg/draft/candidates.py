@@ -223,15 +223,25 @@ def _name(sentence: Sentence, article: str, run: list[Word], kind: str) -> Name:
     return Name(sentence.number, start, end, text, kind)
 
 
+def _similarity(a: str, b: str, **_: object) -> float:
+    """Token-sort similarity; or the best partial match when the names are of like length
+    ("Great Stone Industrial Parks Administration" and "Great Stone Industrial Park"), never
+    a short name inside a long one ("Russia" in "Ministry of Industry and Trade of Russia")."""
+    score = fuzz.token_sort_ratio(a, b)
+    shorter, longer = sorted((len(a), len(b)))
+    if longer and shorter / longer >= 0.6:
+        score = max(score, fuzz.partial_ratio(a, b))
+    return float(score)
+
+
 def near_duplicates(label: str, known: KnownEntities, limit: int = 3) -> list[tuple[str, str, float]]:
-    """Known entities whose labels are close to ``label`` (``rapidfuzz``'s token-sort ratio over
-    name keys), best first."""
+    """Known entities whose labels are close to ``label`` (``rapidfuzz`` over name keys), best first."""
     choices: dict[str, tuple[str, str]] = {}
     for entity in known.entities.values():
         for text, _ in entity.labels:
             choices.setdefault(f"{entity.iri}\t{text}", (entity.iri, text))
     keys = {item: name_key(text) for item, (_, text) in choices.items()}
-    found = process.extract(name_key(label), keys, scorer=fuzz.token_sort_ratio,
+    found = process.extract(name_key(label), keys, scorer=_similarity,
                             score_cutoff=NEAR_DUPLICATE, limit=limit * 3)
     best: dict[str, tuple[str, str, float]] = {}
     for _, score, item in found:

@@ -75,7 +75,9 @@ class KnownEntities:
         return self
 
     def max_words(self) -> int:
-        return max((len(k.split()) for k in self.by_key), default=1)
+        """The most words a known name takes in a text."""
+        return max((len(text.split()) for e in self.entities.values() for text, _ in e.labels),
+                   default=1)
 
     @classmethod
     def from_rows(cls, labels: Iterable[tuple[str, str, str]], kinds: Iterable[tuple[str, str]],

@@ -21,7 +21,8 @@ SPEECH_VERBS = ("said", "says", "say", "comments", "commented", "comment", "conc
                 "concludes", "noted", "notes", "added", "adds", "stated", "states", "explained",
                 "explains", "emphasized", "emphasised", "stressed", "stresses", "remarked",
                 "remarks", "declared", "told", "believes", "summed up")
-_AFTER_SPEECH = re.compile(r"^[\s,.\u2014\u2013-]*(" + "|".join(SPEECH_VERBS) + r")\b"
+_AFTER_SPEECH = re.compile(r"^[\s,.\u2014\u2013-]*(?:(?:he|she|they|we|it)\s+)?("
+                           + "|".join(SPEECH_VERBS) + r")\b"
                            r"|^[\s,\u2014\u2013-]+[A-ZА-Я][\w.-]*( [A-ZА-Я][\w.-]*)* ("
                            + "|".join(SPEECH_VERBS) + r")\b")
 _INNER_STOP = re.compile(r"[.!?…]\s+\S")
