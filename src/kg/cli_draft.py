@@ -71,8 +71,11 @@ def draft_command(obj: Any, article: Path, url: str, headline: str | None,
     from kg.draft import draft_file
     from kg.draft.summary import to_json, to_text
 
+    from kg.project import bundled_root
+
     project = obj.project
-    if output is None and project.files.is_bundled:
+    bundled = project.files.is_bundled or project.files.root.resolve() == bundled_root().resolve()
+    if output is None and bundled:
         raise UsageError("the bundled project is read-only: create one with `kg init DIR` and "
                          "pass --project DIR (or give --output)")
     written = draft_file(project, article, url=url, headline=headline, publisher=publisher,

@@ -76,7 +76,7 @@ def draft_article(text: str, metadata: Metadata, known: KnownEntities, slug: str
     resolution = resolve(sentences, text, known, slug, metadata.language, taken)
     scope = Scope(text, metadata.language, slug, document, sentences, resolution.mentions,
                   resolution.kinds, resolution.labels, taken, metadata.date,
-                  {c.iri for c in resolution.candidates if _class_of(c) == v.FEDERAL_SUBJECT})
+                  {c.iri for c in resolution.candidates if _class_of(c, known) == v.FEDERAL_SUBJECT})
     facts: list[Fact] = []
     for sentence in sentences:
         facts.extend(post_facts(scope, sentence.number))
@@ -92,13 +92,16 @@ def draft_article(text: str, metadata: Metadata, known: KnownEntities, slug: str
     facts.sort(key=lambda f: f.sentence)
     draft = Draft(slug, document, metadata, sentences, resolution.mentions,
                   resolution.candidates, facts, speech, headline)
-    draft.quads = _quads(draft, scope, needs_review_document=not given and headline is not None)
+    draft.quads = _quads(draft, scope, known, needs_review_document=not given and headline is not None)
     return draft
 
 
-def _class_of(candidate: Candidate) -> str:
+def _class_of(candidate: Candidate, known: KnownEntities) -> str:
+    """The candidate's class: a finer one its head word calls for, where the project's
+    vocabulary declares it, else the class of its kind."""
     head = candidate.label.split()[-1].lower() if candidate.label.split() else ""
-    return v.CLASS_BY_HEAD.get(head, v.KIND_CLASSES[candidate.kind])
+    finer = v.CLASS_BY_HEAD.get(head)
+    return finer if finer is not None and known.declares(finer) else v.KIND_CLASSES[candidate.kind]
 
 
 def _drop_inside_titles(candidates: list[Candidate], mentions: list[Mention],
@@ -116,7 +119,8 @@ def _drop_inside_titles(candidates: list[Candidate], mentions: list[Mention],
         mentions.remove(mention)
 
 
-def _quads(draft: Draft, scope: Scope, *, needs_review_document: bool) -> list[Quad]:
+def _quads(draft: Draft, scope: Scope, known: KnownEntities, *,
+           needs_review_document: bool) -> list[Quad]:
     out: list[Quad] = []
     minted = {c.iri for c in draft.candidates} | {f.node for f in draft.facts}
 
@@ -164,7 +168,7 @@ def _quads(draft: Draft, scope: Scope, *, needs_review_document: bool) -> list[Q
     for candidate in draft.candidates:
         graph = draft.graph(candidate.sentence)
         node = candidate.iri
-        add(graph, node, v.TYPE, _class_of(candidate))
+        add(graph, node, v.TYPE, _class_of(candidate, known))
         add(graph, node, v.NEEDS_REVIEW, _TRUE)
         label = v.NAME if candidate.kind == "person" else v.PREF_LABEL
         add(graph, node, label, scope.text(candidate.label))

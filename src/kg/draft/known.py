@@ -49,6 +49,10 @@ class KnownEntities:
     taken: set[str] = field(default_factory=set)
     by_key: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     by_person_key: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    classes: set[str] | None = None  # the classes the project's vocabulary declares (None: all)
+
+    def declares(self, cls: str) -> bool:
+        return self.classes is None or cls in self.classes
 
     def add_label(self, iri: str, text: str, language: str) -> None:
         entity = self.entities.setdefault(iri, KnownEntity(iri))
@@ -81,8 +85,9 @@ class KnownEntities:
 
     @classmethod
     def from_rows(cls, labels: Iterable[tuple[str, str, str]], kinds: Iterable[tuple[str, str]],
-                  sites: Iterable[tuple[str, str]], taken: Iterable[str] = ()) -> KnownEntities:
-        known = cls()
+                  sites: Iterable[tuple[str, str]], taken: Iterable[str] = (),
+                  classes: Iterable[str] | None = None) -> KnownEntities:
+        known = cls(classes=None if classes is None else set(classes))
         for iri, text, language in labels:
             known.add_label(iri, text, language)
         for iri, kind_class in kinds:
@@ -113,6 +118,8 @@ class KnownEntities:
             }}""").rows
         site_rows = project.query(sparql_prologue() + """
             SELECT DISTINCT ?org ?site WHERE { ?org org:hasSite ?site }""").rows
+        class_rows = project.query(sparql_prologue() + """
+            SELECT DISTINCT ?c WHERE { { ?c a owl:Class } UNION { ?c a rdfs:Class } }""").rows
         taken_rows = project.query(sparql_prologue() + f"""
             SELECT DISTINCT ?s WHERE {{ ?s ?p ?o . FILTER(STRSTARTS(STR(?s), "{KGR}")) }}""").rows
         labels = [(e.value, label.value, getattr(label, "language", None) or "")
@@ -122,4 +129,5 @@ class KnownEntities:
             [(e.value, k.value) for e, k in kind_rows if e is not None and k is not None],
             [(o.value, s.value) for o, s in site_rows if o is not None and s is not None],
             [row[0].value for row in taken_rows if row[0] is not None],
+            [row[0].value for row in class_rows if row[0] is not None],
         )
