@@ -172,7 +172,7 @@ def _person(run: list[Word]) -> bool:
 
 
 def find_names(sentence: Sentence, article: str, covered: Sequence[tuple[int, int]]) -> list[Name]:
-    """The new names of a sentence, with their kinds (names of no kind are left out)."""
+    """The new names of a sentence, with their kinds ("" when the name gives none)."""
     names: list[Name] = []
     for raw in _runs(sentence, article, covered):
         run = _strip_title(raw)
@@ -203,8 +203,7 @@ def find_names(sentence: Sentence, article: str, covered: Sequence[tuple[int, in
         if kind is None and len(run) == 1 and re.search(
                 r"\b(in|to|from)\s+$", article[sentence.start:run[0].start]) and run[0].text.isalpha():
             kind = "place"
-        if kind is not None:
-            names.append(_name(sentence, article, run, kind))
+        names.append(_name(sentence, article, run, kind or ""))
     return names
 
 

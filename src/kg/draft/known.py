@@ -7,6 +7,7 @@ IRIs in use), or built from quads in tests. Names are indexed by their key
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from kg.namespaces import KGR, sparql_prologue
 if TYPE_CHECKING:
     from kg.api import Project
 
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _KIND_ORDER = ("person", "site", "organization", "event", "place")
 
 
@@ -49,6 +51,7 @@ class KnownEntities:
     taken: set[str] = field(default_factory=set)
     by_key: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     by_person_key: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    by_cyrillic_key: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     classes: set[str] | None = None  # the classes the project's vocabulary declares (None: all)
 
     def declares(self, cls: str) -> bool:
@@ -76,6 +79,9 @@ class KnownEntities:
                     self.by_key[key].add(entity.iri)
                 if entity.kind == "person":
                     self.by_person_key[person_key(text)].add(entity.iri)
+                if _CYRILLIC.search(text) and len(text.split()) >= 2:
+                    # a romanized Cyrillic name is spelt in more than one way: "Velikiy Kamen'"
+                    self.by_cyrillic_key[person_key(text)].add(entity.iri)
         return self
 
     def max_words(self) -> int:

@@ -65,13 +65,19 @@ def words(text: str, offset: int = 0) -> list[Word]:
         while token and token[-1] in ".-'’":
             token = token[:-1]
             end -= 1
+        if token[-2:] in ("'s", "’s"):
+            token = token[:-2]
+            end -= 2
         if token:
             found.append(Word(token, offset + match.start(), offset + end))
     return found
 
 
 def _at_edges(sentence_words: Sequence[Word], first: int, last: int, article: str) -> bool:
-    """A name ends where the capitalized run ends: no capitalized word joined by a space."""
+    """A name ends where the capitalized run ends: no capitalized word joined by a space (in a
+    sentence written in capitals, such as a headline, capitals mark nothing)."""
+    if all(w.text.isupper() or not w.text.isalpha() for w in sentence_words):
+        return True
     if last + 1 < len(sentence_words):
         following = sentence_words[last + 1]
         gap = article[sentence_words[last].end:following.start]
@@ -132,6 +138,7 @@ def _lookup(text: str, known: KnownEntities) -> set[str]:
     found = set(known.by_key.get(key, ()))
     if not found and len(key.split()) >= 2:
         found = set(known.by_person_key.get(person_key(text), ()))
+        found |= known.by_cyrillic_key.get(person_key(text), set())
     return found
 
 

@@ -3,7 +3,7 @@
 A mention and a label match when their keys are equal. Keys forget what news texts vary in
 without changing the thing named: case, punctuation, a leading article, plural endings, the
 word variants of :data:`WORD_VARIANTS` ("Technology Parks" and "Technoparks", "SEZ" and
-"Special Economic Zones", "RF" and "of the Russian Federation"), and the script: Cyrillic is
+"Special Economic Zones", "RF", "the Russian Federation" and "Russia"), and the script: Cyrillic is
 romanized with ``anyascii`` before anything else, so «Михаил Лабудин» and "Mikhail Labudin"
 share a key. Person names get a second, looser key (:func:`person_key`) for the romanization
 variants of one Russian name (Yevgeny/Evgeny/Evgeniy, Aleksandr/Alexander).
@@ -24,9 +24,8 @@ WORD_VARIANTS: tuple[tuple[str, str], ...] = (
     (r"\btechnoparks\b", "technopark"),
     (r"\bspecial economic zones?\b", "sez"),
     (r"\bfree economic zones?\b", "fez"),
-    (r"\bof the russian federation\b", "rf"),
-    (r"\bthe russian federation\b", "rf"),
-    (r"\brussian federation\b", "rf"),
+    (r"\b(?:the )?russian federation\b", "russia"),
+    (r"\brf\b", "russia"),
     (r"\bsezs\b", "sez"),
     (r"\bfezs\b", "fez"),
 )
@@ -47,7 +46,7 @@ def romanize(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """The words of ``text`` as the key sees them: romanized, lower-cased, variants folded,
     plural ``s`` dropped, articles and small words left out."""
-    lowered = romanize(text).lower().replace("'", "").replace("\u2019", "")
+    lowered = re.sub(r"['\u2019]s\b", "", romanize(text).lower()).replace("'", "").replace("\u2019", "")
     for pattern, replacement in _COMPILED:
         lowered = pattern.sub(replacement, lowered)
     words = _TOKEN.findall(lowered)
@@ -68,6 +67,8 @@ def name_key(text: str) -> str:
     >>> name_key("Association of Clusters, Technology Parks and Special Economic Zones of Russia")
     'association cluster technopark sez russia'
     >>> name_key("the ACTP of the Russian Federation") == name_key("ACTP RF")
+    True
+    >>> name_key("the Russian Federation's") == name_key("Russia")
     True
     """
     return " ".join(tokens(text))

@@ -9,6 +9,7 @@ otherwise; a surname alone links to the person named in full before.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from kg.draft import vocabulary as v
@@ -46,15 +47,40 @@ def resolve(sentences: list[Sentence], article: str, known: KnownEntities, slug:
     for sentence in sentences:
         covered = [(m.start, m.end) for m in result.mentions if m.sentence == sentence.number]
         for name in find_names(sentence, article, covered):
+            existing = _by_policy(name.text, name.kind, known)
+            if existing is not None:
+                mention = Mention(name.sentence, name.start, name.end, name.text, entity=existing,
+                                  how="iri")
+                mention.notes.append(
+                    f"\"{name.text}\" is linked to <{existing}>, the IRI the project's policy "
+                    "gives this name: the graph knows it under other names only")
+                result.mentions.append(mention)
+                continue
+            if not name.kind:
+                continue  # a name of no known kind is no candidate
             candidate = _candidate_for(result, name.text, name.kind, name.sentence, known, slug,
                                        taken, language)
             result.mentions.append(mention_for(name, candidate.iri))
     _references(sentences, article, result, known)
+    _sites(sentences, result, known)
     persons = {m.entity: m.text for m in result.mentions
                if m.entity and result.kinds.get(m.entity) == "person" and len(m.text.split()) >= 2}
     result.mentions.extend(link_surnames(sentences, article, result.mentions, persons))
     result.mentions.sort(key=lambda m: m.start)
     return result
+
+
+def _by_policy(label: str, kind: str, known: KnownEntities) -> str | None:
+    """The known entity that already has the IRI this name would be given, if its kind agrees:
+    shared things are named by the slug of their name, so that is the same thing."""
+    if kind == "event":
+        return None
+    iri = v.shared_iri(label, ())
+    entity = known.entities.get(iri)
+    if entity is None or (kind and entity.kind not in (kind, "thing",
+                                                       "site" if kind == "place" else kind)):
+        return None
+    return iri
 
 
 def _candidate_for(result: Resolution, label: str, kind: str, sentence: int,
@@ -79,6 +105,39 @@ def _candidate_for(result: Resolution, label: str, kind: str, sentence: int,
     result.kinds[iri] = kind
     result.labels[iri] = label
     return candidate
+
+
+_SITES = re.compile(r"\bsites?\b", re.IGNORECASE)
+
+
+def _site_of(iri: str, known: KnownEntities) -> str | None:
+    for site, organization in known.sites.items():
+        if organization == iri:
+            return site
+    named = iri + "-site"  # the project's IRI for the site an organization runs
+    return named if named in known.entities else None
+
+
+def _sites(sentences: list[Sentence], result: Resolution, known: KnownEntities) -> None:
+    """In a sentence that speaks of sites ("attended five infrastructure sites: …"), an
+    organization that runs a known site names that site."""
+    for sentence in sentences:
+        if not _SITES.search(sentence.text):
+            continue
+        for mention in result.mentions:
+            if mention.sentence != sentence.number or mention.candidate:
+                continue
+            choices = [mention.entity] if mention.entity else list(mention.choices)
+            organizations = [c for c in choices if _site_of(c, known)]
+            sites = {_site_of(c, known) for c in organizations}
+            if not organizations or len(sites) != 1 or not set(choices) <= {*organizations, *sites}:
+                continue
+            site = next(iter(sites))
+            if site is None:
+                continue
+            mention.entity, mention.choices, mention.how = site, (), "site"
+            mention.notes[:] = [f"\"{mention.text}\" is linked to the site <{site}>, as the "
+                                f"sentence speaks of sites; it is run by <{organizations[0]}>"]
 
 
 def _heads(iri: str, result: Resolution, known: KnownEntities) -> set[str]:
