@@ -9,17 +9,19 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SHARED, run_kg, tree_bytes
 
 import kg
+from conftest import ROOT, SHARED, run_kg, tree_bytes
 from kg.namespaces import KGO
 from kg.rdfio import parse_file
 
 ARTICLES = SHARED / "sources" / "articles"
 KALUGA = ARTICLES / "director-meetings-industrial-community-kaluga.txt"
 CONGRESS = ARTICLES / "actp-rf-organizing-committee-international-technological-congress.txt"
-KALUGA_URL = ("https://www.akitrf.ru/en/news/the-director-of-the-association-held-a-number-of-"
-              "meetings-with-the-industrial-community-of-the-kalug/")
+KALUGA_URL = (
+    "https://www.akitrf.ru/en/news/the-director-of-the-association-held-a-number-of-"
+    "meetings-with-the-industrial-community-of-the-kalug/"
+)
 DOCS = ROOT / "docs" / "drafting.md"
 
 
@@ -33,8 +35,7 @@ def review_mark_lines() -> str:
 def with_review_shape(project: Path) -> Path:
     shapes = project / "ontology" / "shapes.ttl"
     if "kgo:ReviewMarkShape" not in shapes.read_text(encoding="utf-8"):
-        shapes.write_text(shapes.read_text(encoding="utf-8") + "\n" + review_mark_lines(),
-                          encoding="utf-8")
+        shapes.write_text(shapes.read_text(encoding="utf-8") + "\n" + review_mark_lines(), encoding="utf-8")
     return project
 
 
@@ -55,7 +56,8 @@ def test_init_makes_an_empty_project_that_works(tmp_path: Path) -> None:
     for name in ("kg.ttl", "shapes.ttl", "site-types.ttl", "context.jsonld"):
         assert (target / "ontology" / name).read_bytes() == (ROOT / "ontology" / name).read_bytes()
     assert {p.name for p in (target / "queries").glob("*.rq")} == {
-        p.name for p in (ROOT / "queries").glob("*.rq")}
+        p.name for p in (ROOT / "queries").glob("*.rq")
+    }
     stats = run_kg("--project", target, "stats")
     assert stats.returncode == 0, stats.stderr
     assert kg.open_project(target).files.data_files() == []
@@ -64,7 +66,8 @@ def test_init_makes_an_empty_project_that_works(tmp_path: Path) -> None:
 
 def test_init_from_bundled_copies_the_data(bundled_copy: Path) -> None:
     assert {p.name for p in (bundled_copy / "data").rglob("*") if p.is_file()} == {
-        p.name for p in (ROOT / "data").rglob("*") if p.is_file()}
+        p.name for p in (ROOT / "data").rglob("*") if p.is_file()
+    }
     assert run_kg("--project", bundled_copy, "query", "visited-sites").returncode == 0
 
 
@@ -79,8 +82,7 @@ def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
 
 
 def test_draft_writes_the_draft_and_prints_the_summary(bundled_copy: Path) -> None:
-    result = run_kg("--project", bundled_copy, "draft", KALUGA, "--url", KALUGA_URL,
-                    "--publisher", "ACTP RF")
+    result = run_kg("--project", bundled_copy, "draft", KALUGA, "--url", KALUGA_URL, "--publisher", "ACTP RF")
     assert result.returncode == 0, result.stderr
     path = bundled_copy / "drafts" / "director-meetings-industrial-community-kaluga.trig"
     quads = parse_file(path)
@@ -89,34 +91,43 @@ def test_draft_writes_the_draft_and_prints_the_summary(bundled_copy: Path) -> No
     assert "kgr:mikhail-labudin" in result.stdout and "kgr:vladimir-popov" in result.stdout
     marks = [q for q in quads if q.predicate.value == KGO + "needsReview"]
     assert f"review marks: {len(marks)}" in result.stdout
-    assert {q.object.value for q in quads if q.predicate.value == "https://schema.org/publisher"} \
-        == {"https://kg.example.org/id/actp-rf"}
+    assert {q.object.value for q in quads if q.predicate.value == "https://schema.org/publisher"} == {
+        "https://kg.example.org/id/actp-rf"
+    }
 
 
 def test_draft_summary_as_json(bundled_copy: Path) -> None:
-    result = run_kg("--project", bundled_copy, "draft", CONGRESS, "--url", "https://example.org/c",
-                    "--format", "json")
+    result = run_kg(
+        "--project", bundled_copy, "draft", CONGRESS, "--url", "https://example.org/c", "--format", "json"
+    )
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     quads = parse_file(Path(summary["path"]))
     assert summary["sentences"] == len({q.graph_name for q in quads})
     assert summary["review_marks"] == sum(q.predicate.value == KGO + "needsReview" for q in quads)
     assert summary["headline"].startswith("ACTP RF at the meeting of the Organizing Committee")
-    assert {m["entity"] for m in summary["linked"]} == {"https://kg.example.org/id/actp-rf",
-                                                        "https://kg.example.org/id/mikhail-labudin"}
+    assert {m["entity"] for m in summary["linked"]} == {
+        "https://kg.example.org/id/actp-rf",
+        "https://kg.example.org/id/mikhail-labudin",
+        "https://kg.example.org/id/russia",
+    }
     assert [m["text"] for m in summary["ambiguous"]] == ["The Association"]
     assert "https://kg.example.org/id/timofey-buneev" in {c["iri"] for c in summary["candidates"]}
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"", "empty"),
-    (b"  \n\n", "empty"),
-    (b"PK\x03\x04\x00\x00binary", "NUL byte"),
-    (b"Caf\xe9 au lait.", "not UTF-8"),
-    (b"Text with a \x07 bell.", "control character"),
-])
-def test_bad_article_is_refused_with_nothing_written(bundled_copy: Path, tmp_path: Path,
-                                                    content: bytes, message: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"  \n\n", "empty"),
+        (b"PK\x03\x04\x00\x00binary", "NUL byte"),
+        (b"Caf\xe9 au lait.", "not UTF-8"),
+        (b"Text with a \x07 bell.", "control character"),
+    ],
+)
+def test_bad_article_is_refused_with_nothing_written(
+    bundled_copy: Path, tmp_path: Path, content: bytes, message: str
+) -> None:
     article = tmp_path / "article.txt"
     article.write_bytes(content)
     before = tree_bytes(bundled_copy)
@@ -127,14 +138,16 @@ def test_bad_article_is_refused_with_nothing_written(bundled_copy: Path, tmp_pat
     assert tree_bytes(bundled_copy) == before
 
 
-@pytest.mark.parametrize("arguments", [
-    ("--publisher", "Nobody Known Ltd"),
-    ("--url", "not a url"),
-    ("--date", "July 3"),
-    ("--lang", "not a language"),
-])
-def test_bad_options_are_refused_with_nothing_written(bundled_copy: Path,
-                                                     arguments: tuple[str, str]) -> None:
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ("--publisher", "Nobody Known Ltd"),
+        ("--url", "not a url"),
+        ("--date", "July 3"),
+        ("--lang", "not a language"),
+    ],
+)
+def test_bad_options_are_refused_with_nothing_written(bundled_copy: Path, arguments: tuple[str, str]) -> None:
     before = tree_bytes(bundled_copy)
     options = dict(zip(arguments[::2], arguments[1::2], strict=True))
     url = options.pop("--url", "https://example.org/a")
@@ -168,8 +181,19 @@ def test_the_bundled_project_is_not_written_to(tmp_path: Path) -> None:
 def test_a_draft_conforms_except_for_its_review_marks(bundled_copy: Path, tmp_path: Path) -> None:
     """The draft passes validation in context, but for its marks; without them it conforms."""
     with_review_shape(bundled_copy)
-    assert run_kg("--project", bundled_copy, "draft", CONGRESS, "--url", "https://example.org/c",
-                  "--publisher", "ACTP RF").returncode == 0
+    assert (
+        run_kg(
+            "--project",
+            bundled_copy,
+            "draft",
+            CONGRESS,
+            "--url",
+            "https://example.org/c",
+            "--publisher",
+            "ACTP RF",
+        ).returncode
+        == 0
+    )
     path = bundled_copy / "drafts" / f"{CONGRESS.stem}.trig"
     marks = sum(q.predicate.value == KGO + "needsReview" for q in parse_file(path))
     result = run_kg("--project", bundled_copy, "validate", path, "--format", "json")
@@ -182,8 +206,14 @@ def test_a_draft_conforms_except_for_its_review_marks(bundled_copy: Path, tmp_pa
     assert refused.returncode == 1
     assert tree_bytes(bundled_copy / "data") == before
     reviewed = tmp_path / "reviewed.trig"
-    reviewed.write_text("".join(line for line in path.read_text(encoding="utf-8").splitlines(True)
-                                if "kgo:needsReview" not in line), encoding="utf-8")
+    reviewed.write_text(
+        "".join(
+            line
+            for line in path.read_text(encoding="utf-8").splitlines(True)
+            if "kgo:needsReview" not in line
+        ),
+        encoding="utf-8",
+    )
     assert run_kg("--project", bundled_copy, "validate", reviewed).returncode == 0
 
 
@@ -193,7 +223,8 @@ def test_the_projects_own_shapes_refuse_review_marks(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "ontology", target / "ontology")
     (target / "data").mkdir()
     marked = tmp_path / "marked.trig"
-    marked.write_text("""
+    marked.write_text(
+        """
 @prefix kgo: <https://kg.example.org/ontology#> .
 @prefix kgg: <https://kg.example.org/graph/> .
 @prefix kgr: <https://kg.example.org/id/> .
@@ -204,8 +235,11 @@ kgg:x-s01 { kgg:x-s01 a kgo:SourceSentence ; kgo:needsReview true ;
     prov:wasDerivedFrom kgr:x ; kgo:sentenceNumber 1 ; kgo:sentenceText "Anna Example spoke."@en .
   kgr:x a schema:NewsArticle ; schema:url <https://example.org/x> ; schema:headline "X" .
   kgr:anna-example a foaf:Person ; foaf:name "Anna Example" . }
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     result = run_kg("--project", target, "validate", marked, "--format", "json")
     assert result.returncode == 1, result.stdout
-    assert [f["path"] for f in json.loads(result.stdout)["findings"]
-            if f["severity"] == "Violation"] == [f"<{KGO}needsReview>"]
+    assert [f["path"] for f in json.loads(result.stdout)["findings"] if f["severity"] == "Violation"] == [
+        f"<{KGO}needsReview>"
+    ]

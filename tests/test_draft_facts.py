@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from conftest import SHARED
-from test_draft_linking import ACTP, LABUDIN, STONE, draft
-
 from kg.draft.build import Draft
 from kg.draft.counts import find_counts
 from kg.draft.dates import find_dates
 from kg.namespaces import KGO, ORG, SCHEMA, SKOS, XSD
+from test_draft_linking import ACTP, LABUDIN, STONE, draft
 
 ARTICLES = SHARED / "sources" / "articles"
 
@@ -22,8 +21,7 @@ def objects(result: Draft, subject: str, predicate: str) -> list[str]:
 
 
 def of_type(result: Draft, cls: str) -> list[str]:
-    return [s for s, o in values(result, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-            if o == cls]
+    return [s for s, o in values(result, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type") if o == cls]
 
 
 def test_name_comma_title_of_org_is_a_post() -> None:
@@ -48,14 +46,18 @@ def test_title_of_org_name_is_a_post_and_a_new_person() -> None:
 
 
 def test_a_long_title_ends_at_the_last_organization() -> None:
-    text = (ARTICLES / "actp-rf-organizing-committee-international-technological-congress.txt"
-            ).read_text(encoding="utf-8")
+    text = (ARTICLES / "actp-rf-organizing-committee-international-technological-congress.txt").read_text(
+        encoding="utf-8"
+    )
     result = draft(text)
     titles = {o for s, o in values(result, SKOS + "prefLabel") if s in of_type(result, ORG + "Post")}
-    assert titles == {"Head of the International Cooperation and Sustainable Development Department",
-                      "Director"}
+    assert titles == {
+        "Head of the International Cooperation and Sustainable Development Department",
+        "Director",
+    }
     assert "International Cooperation and Sustainable Development Department" not in [
-        c.label for c in result.candidates]
+        c.label for c in result.candidates
+    ]
 
 
 def quotes(result: Draft) -> list[tuple[str, str | None, str]]:
@@ -69,11 +71,15 @@ def quotes(result: Draft) -> list[tuple[str, str | None, str]]:
 
 
 def test_said_name_and_name_said_comments_concluded() -> None:
-    result = draft('"We are ready," said Mikhail Labudin. "It works," Mikhail Labudin comments. '
-                   '"That is all," Mikhail Labudin concluded.')
-    assert quotes(result) == [("We are ready", LABUDIN, "DirectSpeech"),
-                              ("It works", LABUDIN, "DirectSpeech"),
-                              ("That is all", LABUDIN, "DirectSpeech")]
+    result = draft(
+        '"We are ready," said Mikhail Labudin. "It works," Mikhail Labudin comments. '
+        '"That is all," Mikhail Labudin concluded.'
+    )
+    assert quotes(result) == [
+        ("We are ready", LABUDIN, "DirectSpeech"),
+        ("It works", LABUDIN, "DirectSpeech"),
+        ("That is all", LABUDIN, "DirectSpeech"),
+    ]
 
 
 def test_reported_speech_is_marked_as_reported() -> None:
@@ -83,8 +89,10 @@ def test_reported_speech_is_marked_as_reported() -> None:
 
 def test_speech_without_marks_closed_by_name_said() -> None:
     result = draft("We had a good week. We signed a lot. Mikhail Labudin said.")
-    assert quotes(result) == [("We had a good week.", LABUDIN, "DirectSpeech"),
-                              ("We signed a lot.", LABUDIN, "DirectSpeech")]
+    assert quotes(result) == [
+        ("We had a good week.", LABUDIN, "DirectSpeech"),
+        ("We signed a lot.", LABUDIN, "DirectSpeech"),
+    ]
     quoted = {s for s, o in values(result, "http://www.w3.org/ns/prov#wasQuotedFrom")}
     assert quoted == {result.graph(1), result.graph(2)}
 
@@ -115,11 +123,14 @@ def test_a_quotation_left_open_is_incomplete_and_introduced_by_the_sentence_befo
 
 
 def test_dates_are_found_as_stated() -> None:
-    found = find_dates("On July 3, a meeting; on September 17-19, 2024, a congress; 5 April 2023; "
-                       "it may 5 times; March 32.")
+    found = find_dates(
+        "On July 3, a meeting; on September 17-19, 2024, a congress; 5 April 2023; it may 5 times; March 32."
+    )
     assert [(d.text, d.first(), d.last()) for d in found] == [
-        ("July 3", "--07-03", None), ("September 17-19, 2024", "2024-09-17", "2024-09-19"),
-        ("5 April 2023", "2023-04-05", None)]
+        ("July 3", "--07-03", None),
+        ("September 17-19, 2024", "2024-09-17", "2024-09-19"),
+        ("5 April 2023", "2023-04-05", None),
+    ]
 
 
 def test_a_day_without_a_year_gets_no_year() -> None:
@@ -127,14 +138,17 @@ def test_a_day_without_a_year_gets_no_year() -> None:
     [event] = of_type(result, SCHEMA + "Event")
     assert objects(result, event, KGO + "dateWithoutYear") == ["--07-03"]
     assert objects(result, event, SCHEMA + "startDate") == []
-    assert [q.object.datatype.value for q in result.quads
-            if q.predicate.value == KGO + "dateWithoutYear"] == [XSD + "gMonthDay"]
+    assert [
+        q.object.datatype.value for q in result.quads if q.predicate.value == KGO + "dateWithoutYear"
+    ] == [XSD + "gMonthDay"]
     assert objects(result, event, SCHEMA + "participant") == [LABUDIN]
 
 
 def test_a_date_goes_to_the_event_it_is_stated_for() -> None:
-    result = draft("Mikhail Labudin took part in the meeting of the committee of the Global "
-                   "Technology Congress, which will be held on September 17-19, 2024.")
+    result = draft(
+        "Mikhail Labudin took part in the meeting of the committee of the Global "
+        "Technology Congress, which will be held on September 17-19, 2024."
+    )
     congress = [c.iri for c in result.candidates if c.label == "Global Technology Congress"]
     assert objects(result, congress[0], SCHEMA + "startDate") == ["2024-09-17"]
     assert objects(result, congress[0], SCHEMA + "endDate") == ["2024-09-19"]
@@ -144,8 +158,10 @@ def test_a_date_goes_to_the_event_it_is_stated_for() -> None:
 
 
 def test_organizes_and_co_organizer_of() -> None:
-    result = draft('The ACTP RF organizes the plenary session "Parks of the Future". '
-                   "ACTP RF acts as a co-organizer of the Global Technology Congress.")
+    result = draft(
+        'The ACTP RF organizes the plenary session "Parks of the Future". '
+        "ACTP RF acts as a co-organizer of the Global Technology Congress."
+    )
     [session] = [s for s, o in values(result, SKOS + "prefLabel") if o == "Parks of the Future"]
     assert objects(result, session, SCHEMA + "organizer") == [ACTP]
     congress = [c.iri for c in result.candidates if c.label == "Global Technology Congress"]
@@ -153,22 +169,29 @@ def test_organizes_and_co_organizer_of() -> None:
 
 
 def test_signed_agreements_with_is_an_agreement_group() -> None:
-    result = draft("The delegation signed further cooperation agreements with Great Stone "
-                   "Industrial Park.")
+    result = draft("The delegation signed further cooperation agreements with Great Stone Industrial Park.")
     [group] = of_type(result, KGO + "AgreementGroup")
     assert objects(result, group, KGO + "signedWith") == [STONE]
     assert objects(result, group, SKOS + "prefLabel") == [
-        "further cooperation agreements with Great Stone Industrial Park"]
-    assert of_type(result, "https://spec.edmcouncil.org/fibo/ontology/FND/Agreements/Agreements/"
-                   "Agreement") == []
+        "further cooperation agreements with Great Stone Industrial Park"
+    ]
+    assert (
+        of_type(result, "https://spec.edmcouncil.org/fibo/ontology/FND/Agreements/Agreements/Agreement") == []
+    )
 
 
 def test_counts_become_bounds() -> None:
-    found = find_counts("more than 250 listeners, at least 5 parks, up to 900 million rubles, "
-                        "less than 10 days, 50 regions, about 25 km, Decree No. 1659, in 2024")
+    found = find_counts(
+        "more than 250 listeners, at least 5 parks, up to 900 million rubles, "
+        "less than 10 days, 50 regions, about 25 km, Decree No. 1659, in 2024"
+    )
     assert [(c.value, c.bound, c.unit) for c in found] == [
-        (250, "more than", "listeners"), (5, "at least", "parks"),
-        (900_000_000, "up to", "rubles"), (10, "less than", "days"), (50, None, "regions")]
+        (250, "more than", "listeners"),
+        (5, "at least", "parks"),
+        (900_000_000, "up to", "rubles"),
+        (10, "less than", "days"),
+        (50, None, "regions"),
+    ]
     result = draft("The forum was held in Kazan, and it was attended by more than 250 listeners.")
     [count] = of_type(result, SCHEMA + "QuantitativeValue")
     assert objects(result, count, SCHEMA + "minValue") == ["251"]
@@ -178,9 +201,10 @@ def test_counts_become_bounds() -> None:
 
 
 def test_a_related_count_is_a_value_reference() -> None:
-    result = draft("Among the participants of the forum there were more than 100 companies from "
-                   "50 regions.")
-    counts = {objects(result, c, KGO + "sourceWording")[0]: c
-              for c in of_type(result, SCHEMA + "QuantitativeValue")}
+    result = draft("Among the participants of the forum there were more than 100 companies from 50 regions.")
+    counts = {
+        objects(result, c, KGO + "sourceWording")[0]: c for c in of_type(result, SCHEMA + "QuantitativeValue")
+    }
     assert objects(result, counts["more than 100 companies"], SCHEMA + "valueReference") == [
-        counts["50 regions"]]
+        counts["50 regions"]
+    ]

@@ -33,7 +33,7 @@ from kg.draft import KnownEntities, Metadata, draft_text
 from kg.draft.build import Draft
 from kg.draft.counts import find_counts
 from kg.draft.dates import find_dates
-from kg.namespaces import KGO, PROV, RDF, SCHEMA, SKOS
+from kg.namespaces import KGO, PROV, SCHEMA, SKOS
 from kg.rdfio import parse_file
 from kg.terms import Literal, NamedNode, Quad
 
@@ -41,16 +41,12 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SOURCES = ROOT.parent / "shared" / "sources"
 ARTICLES = {
-    "actp-rf-business-mission-results.txt":
-        "http://akitrf.ru/en/news/actp-rf-business-mission-results/",
-    "articles/actp-rf-organizing-committee-international-technological-congress.txt":
-        "https://akitrf.ru/en/news/actp-rf-at-the-meeting-of-the-organizing-committee-of-the-"
-        "international-technological-congress/",
-    "articles/annual-general-meeting-of-actp-rf-members.txt":
-        "https://akitrf.ru/en/news/the-annual-general-meeting-of-actp-rf-members/",
-    "articles/director-meetings-industrial-community-kaluga.txt":
-        "https://www.akitrf.ru/en/news/the-director-of-the-association-held-a-number-of-"
-        "meetings-with-the-industrial-community-of-the-kalug/",
+    "actp-rf-business-mission-results.txt": "http://akitrf.ru/en/news/actp-rf-business-mission-results/",
+    "articles/actp-rf-organizing-committee-international-technological-congress.txt": "https://akitrf.ru/en/news/actp-rf-at-the-meeting-of-the-organizing-committee-of-the-"
+    "international-technological-congress/",
+    "articles/annual-general-meeting-of-actp-rf-members.txt": "https://akitrf.ru/en/news/the-annual-general-meeting-of-actp-rf-members/",
+    "articles/director-meetings-industrial-community-kaluga.txt": "https://www.akitrf.ru/en/news/the-director-of-the-association-held-a-number-of-"
+    "meetings-with-the-industrial-community-of-the-kalug/",
 }
 DATE_PREDICATES = (SCHEMA + "startDate", SCHEMA + "endDate", KGO + "dateWithoutYear")
 
@@ -75,12 +71,14 @@ class Figures:
     seconds: float = 0.0
 
     def line(self) -> str:
-        return (f"{self.article}: sentences {self.identical}/{self.sentences}, mentions linked "
-                f"{self.linked}/{self.mentions} ({100 * self.linked / max(self.mentions, 1):.0f}%), "
-                f"wrong {len(self.wrong)}, quotations verbatim {self.verbatim}/{self.quotations}, "
-                f"speakers {self.speakers_found}/{self.speakers}, dates {self.dates_found}/"
-                f"{self.dates}, literals {self.literals - len(self.unsupported)}/{self.literals} "
-                f"supported, {self.seconds * 1000:.0f} ms")
+        return (
+            f"{self.article}: sentences {self.identical}/{self.sentences}, mentions linked "
+            f"{self.linked}/{self.mentions} ({100 * self.linked / max(self.mentions, 1):.0f}%), "
+            f"wrong {len(self.wrong)}, quotations verbatim {self.verbatim}/{self.quotations}, "
+            f"speakers {self.speakers_found}/{self.speakers}, dates {self.dates_found}/"
+            f"{self.dates}, literals {self.literals - len(self.unsupported)}/{self.literals} "
+            f"supported, {self.seconds * 1000:.0f} ms"
+        )
 
 
 def curated_sources(root: Path) -> dict[str, str]:
@@ -88,8 +86,10 @@ def curated_sources(root: Path) -> dict[str, str]:
     found: dict[str, str] = {}
     project = kg.open_project(root)
     for name, url in ARTICLES.items():
-        rows = project.query(f"SELECT ?s WHERE {{ ?s a schema:NewsArticle ; schema:url <{url}> . "
-                             "?g prov:wasDerivedFrom ?s ; a kgo:SourceSentence }").rows
+        rows = project.query(
+            f"SELECT ?s WHERE {{ ?s a schema:NewsArticle ; schema:url <{url}> . "
+            "?g prov:wasDerivedFrom ?s ; a kgo:SourceSentence }"
+        ).rows
         if rows and rows[0][0] is not None:
             found[name] = rows[0][0].value
     return found
@@ -121,9 +121,14 @@ def measure(root: Path, name: str, source: str) -> Figures:
     for quad in every:
         if quad.predicate.value == PROV + "wasDerivedFrom" and quad.subject == quad.graph_name:
             resting_on[quad.object.value].add(quad.subject.value)
-    own = {path for path, quads in by_file.items()
-           if any(isinstance(q.graph_name, NamedNode) and q.graph_name.value in
-                  sentence_graphs.values() for q in quads)}
+    own = {
+        path
+        for path, quads in by_file.items()
+        if any(
+            isinstance(q.graph_name, NamedNode) and q.graph_name.value in sentence_graphs.values()
+            for q in quads
+        )
+    }
     with tempfile.TemporaryDirectory() as folder:
         before = Path(folder)
         for part in ("ontology", "queries"):
@@ -137,8 +142,7 @@ def measure(root: Path, name: str, source: str) -> Figures:
         known = KnownEntities.from_project(kg.open_project(before))
     article = (SOURCES / name).read_text(encoding="utf-8")
     started = time.perf_counter()
-    draft = draft_text(article, Metadata(url=ARTICLES[name]), known,
-                       source.rsplit("/", 1)[-1])
+    draft = draft_text(article, Metadata(url=ARTICLES[name]), known, source.rsplit("/", 1)[-1])
     figures.seconds = time.perf_counter() - started
     _sentences(figures, draft, graphs, sentence_graphs)
     _mentions(figures, draft, graphs, sentence_graphs, resting_on, known)
@@ -148,20 +152,29 @@ def measure(root: Path, name: str, source: str) -> Figures:
     return figures
 
 
-def _sentences(figures: Figures, draft: Draft, graphs: dict[str, list[Quad]],
-               sentence_graphs: dict[int, str]) -> None:
+def _sentences(
+    figures: Figures, draft: Draft, graphs: dict[str, list[Quad]], sentence_graphs: dict[int, str]
+) -> None:
     drafted = {s.number: s.text for s in draft.sentences}
     for number, graph in sentence_graphs.items():
-        text = next(q.object.value for q in graphs[graph]
-                    if q.subject.value == graph and q.predicate.value == KGO + "sentenceText")
+        text = next(
+            q.object.value
+            for q in graphs[graph]
+            if q.subject.value == graph and q.predicate.value == KGO + "sentenceText"
+        )
         figures.sentences += 1
         figures.identical += drafted.get(number) == text
     figures.sentences += len(set(drafted) - set(sentence_graphs))
 
 
-def _mentions(figures: Figures, draft: Draft, graphs: dict[str, list[Quad]],
-              sentence_graphs: dict[int, str], resting_on: dict[str, set[str]],
-              known: KnownEntities) -> None:
+def _mentions(
+    figures: Figures,
+    draft: Draft,
+    graphs: dict[str, list[Quad]],
+    sentence_graphs: dict[int, str],
+    resting_on: dict[str, set[str]],
+    known: KnownEntities,
+) -> None:
     for number, graph in sentence_graphs.items():
         curated = _entities(graphs[graph], known)
         allowed = set(curated)
@@ -169,8 +182,7 @@ def _mentions(figures: Figures, draft: Draft, graphs: dict[str, list[Quad]],
             allowed |= _entities(graphs[inference], known)
         linked = {m.entity for m in draft.linked if m.sentence == number}
         # the speaker of a sentence of speech is in its graph without being named there
-        linked |= _entities([q for q in draft.quads if q.graph_name.value == draft.graph(number)],
-                            known)
+        linked |= _entities([q for q in draft.quads if q.graph_name.value == draft.graph(number)], known)
         for entity in sorted(curated):
             figures.mentions += 1
             if entity in linked or known.sites.get(entity) in linked:
@@ -183,8 +195,13 @@ def _mentions(figures: Figures, draft: Draft, graphs: dict[str, list[Quad]],
                 figures.wrong.append(f"s{number:02d} {entity}")
 
 
-def _quotations(figures: Figures, draft: Draft, every: list[Quad], graphs: dict[str, list[Quad]],
-                sentence_graphs: dict[int, str]) -> None:
+def _quotations(
+    figures: Figures,
+    draft: Draft,
+    every: list[Quad],
+    graphs: dict[str, list[Quad]],
+    sentence_graphs: dict[int, str],
+) -> None:
     creators = defaultdict(set)
     for quad in every:
         if quad.predicate.value == SCHEMA + "creator":
@@ -197,12 +214,14 @@ def _quotations(figures: Figures, draft: Draft, every: list[Quad], graphs: dict[
             drafted[(fact.sentence, texts[0])] |= who
     for number, graph in sentence_graphs.items():
         for quad in graphs[graph]:
-            if quad.predicate.value != KGO + "speechMode" or \
-                    quad.object.value != KGO + "DirectSpeech":
+            if quad.predicate.value != KGO + "speechMode" or quad.object.value != KGO + "DirectSpeech":
                 continue
             node = quad.subject.value
-            text = next(q.object.value for q in graphs[graph]
-                        if q.subject.value == node and q.predicate.value == SCHEMA + "text")
+            text = next(
+                q.object.value
+                for q in graphs[graph]
+                if q.subject.value == node and q.predicate.value == SCHEMA + "text"
+            )
             figures.quotations += 1
             found = (number, text) in drafted
             figures.verbatim += found
@@ -211,15 +230,19 @@ def _quotations(figures: Figures, draft: Draft, every: list[Quad], graphs: dict[
                 figures.speakers_found += found and bool(drafted[(number, text)] & creators[node])
 
 
-def _dates(figures: Figures, draft: Draft, graphs: dict[str, list[Quad]],
-           sentence_graphs: dict[int, str]) -> None:
+def _dates(
+    figures: Figures, draft: Draft, graphs: dict[str, list[Quad]], sentence_graphs: dict[int, str]
+) -> None:
     drafted = {(q.graph_name.value, q.predicate.value, q.object.value) for q in draft.quads}
     for number, graph in sentence_graphs.items():
         for quad in graphs[graph]:
             if quad.predicate.value in DATE_PREDICATES:
                 figures.dates += 1
-                figures.dates_found += (draft.graph(number), quad.predicate.value,
-                                        quad.object.value) in drafted
+                figures.dates_found += (
+                    draft.graph(number),
+                    quad.predicate.value,
+                    quad.object.value,
+                ) in drafted
 
 
 def _literals(figures: Figures, draft: Draft, article: str, known: KnownEntities) -> None:
@@ -262,8 +285,19 @@ def test_drafts_measured_against_the_curated_data() -> None:
         print(item.line())
     total = Figures("all four" if len(figures) == 4 else f"{len(figures)} article(s)")
     for item in figures:
-        for name in ("sentences", "identical", "mentions", "linked", "quotations", "verbatim",
-                     "speakers", "speakers_found", "dates", "dates_found", "literals"):
+        for name in (
+            "sentences",
+            "identical",
+            "mentions",
+            "linked",
+            "quotations",
+            "verbatim",
+            "speakers",
+            "speakers_found",
+            "dates",
+            "dates_found",
+            "literals",
+        ):
             setattr(total, name, getattr(total, name) + getattr(item, name))
         total.wrong += item.wrong
         total.unsupported += item.unsupported
@@ -282,8 +316,11 @@ def test_drafts_measured_against_the_curated_data() -> None:
 if __name__ == "__main__":
     for figure in measure_all(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT):
         print(figure.line())
-        for label, items in (("unlinked", figure.unlinked), ("wrong", figure.wrong),
-                             ("unsupported", figure.unsupported)):
+        for label, items in (
+            ("unlinked", figure.unlinked),
+            ("wrong", figure.wrong),
+            ("unsupported", figure.unsupported),
+        ):
             for item in items:
                 print(f"    {label}: {item}")
     pytest.main  # noqa: B018 - keeps the import for the test functions above

@@ -30,16 +30,14 @@ class NewProject:
 
     def summary(self) -> str:
         what = "a copy of the bundled graph" if self.from_bundled else "an empty graph"
-        return (f"created {self.root} with {what} ({self.files} file(s)): ontology/, data/, "
-                f"queries/, drafts/")
+        return f"created {self.root} with {what} ({self.files} file(s)): ontology/, data/, queries/, drafts/"
 
 
 def _ignore(_folder: str, names: list[str]) -> set[str]:
     return {n for n in names if n.startswith(".") or n == "__pycache__"}
 
 
-def init_project(target: Path, *, from_bundled: bool = False, source: Path | None = None
-                 ) -> NewProject:
+def init_project(target: Path, *, from_bundled: bool = False, source: Path | None = None) -> NewProject:
     """Create the project folder ``target`` (which must not exist, or be an empty folder)."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{target}: already exists and is not an empty folder; choose a new one")

@@ -36,8 +36,17 @@ from kg.errors import UsageError
 if TYPE_CHECKING:
     from kg.api import Project
 
-__all__ = ["Draft", "DraftWritten", "KnownEntities", "Metadata", "draft_file", "draft_text",
-           "resolve_publisher", "review_trig", "write_draft"]
+__all__ = [
+    "Draft",
+    "DraftWritten",
+    "KnownEntities",
+    "Metadata",
+    "draft_file",
+    "draft_text",
+    "resolve_publisher",
+    "review_trig",
+    "write_draft",
+]
 
 
 def draft_text(text: str, metadata: Metadata, known: KnownEntities, slug: str) -> Draft:
@@ -66,10 +75,14 @@ def resolve_publisher(value: str | None, known: KnownEntities) -> str | None:
     if len(organizations) == 1:
         return organizations[0]
     if len(organizations) > 1:
-        raise UsageError(f"--publisher {value!r} names several organizations: "
-                         + ", ".join(organizations) + "; give the IRI")
-    raise UsageError(f"unknown --publisher {value!r}: give the IRI or a name of an "
-                     "organization the graph knows")
+        raise UsageError(
+            f"--publisher {value!r} names several organizations: "
+            + ", ".join(organizations)
+            + "; give the IRI"
+        )
+    raise UsageError(
+        f"unknown --publisher {value!r}: give the IRI or a name of an organization the graph knows"
+    )
 
 
 def write_draft(draft: Draft, path: Path, *, force: bool = False) -> Path:
@@ -89,9 +102,18 @@ def write_draft(draft: Draft, path: Path, *, force: bool = False) -> Path:
     return path
 
 
-def draft_file(project: Project, article: Path, *, url: str, headline: str | None = None,
-               publisher: str | None = None, date: str | None = None, language: str = "en",
-               output: Path | None = None, force: bool = False) -> DraftWritten:
+def draft_file(
+    project: Project,
+    article: Path,
+    *,
+    url: str,
+    headline: str | None = None,
+    publisher: str | None = None,
+    date: str | None = None,
+    language: str = "en",
+    output: Path | None = None,
+    force: bool = False,
+) -> DraftWritten:
     """Draft ``article`` against ``project`` and write ``drafts/<slug>.trig`` (or ``output``).
 
     Every argument is checked, and the article read, before anything is written."""
@@ -108,8 +130,12 @@ def draft_file(project: Project, article: Path, *, url: str, headline: str | Non
     if target.exists() and not force:
         raise UsageError(f"{target}: a draft is already there; pass --force to replace it")
     known = KnownEntities.from_project(project)
-    metadata = Metadata(url=metadata_url, headline=headline,
-                        publisher=resolve_publisher(publisher, known), date=metadata_date,
-                        language=metadata_language)
+    metadata = Metadata(
+        url=metadata_url,
+        headline=headline,
+        publisher=resolve_publisher(publisher, known),
+        date=metadata_date,
+        language=metadata_language,
+    )
     draft = draft_article(text, metadata, known, slug)
     return DraftWritten(draft, write_draft(draft, target, force=force))

@@ -42,28 +42,34 @@ def decode_article(data: bytes, source: str) -> str:
     if not data.strip():
         raise InputError(f"{source}:1:1: the article is empty: give a text file with the article")
     if len(data) > MAX_BYTES:
-        raise InputError(f"{source}:1:1: the article is larger than {MAX_BYTES} bytes; "
-                         "give one article at a time")
+        raise InputError(
+            f"{source}:1:1: the article is larger than {MAX_BYTES} bytes; give one article at a time"
+        )
     nul = data.find(b"\x00")
     if nul >= 0:
         line, column = _position(data, nul)
-        raise InputError(f"{source}:{line}:{column}: a NUL byte: this is a binary file, not "
-                         "an article's text")
+        raise InputError(
+            f"{source}:{line}:{column}: a NUL byte: this is a binary file, not an article's text"
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line, column = _position(data, error.start)
-        raise InputError(f"{source}:{line}:{column}: not UTF-8 text (byte 0x{data[error.start]:02x}); "
-                         "convert it, for instance with iconv -t UTF-8") from None
+        raise InputError(
+            f"{source}:{line}:{column}: not UTF-8 text (byte 0x{data[error.start]:02x}); "
+            "convert it, for instance with iconv -t UTF-8"
+        ) from None
     text = text.removeprefix("\ufeff")
     control = _CONTROL.search(text)
     if control is not None:
-        before = text[:control.start()]
+        before = text[: control.start()]
         line = before.count("\n") + 1
         column = control.start() - (before.rfind("\n") + 1) + 1
-        raise InputError(f"{source}:{line}:{column}: control character "
-                         f"U+{ord(control.group(0)):04X}: this looks like a binary file, not an "
-                         "article's text")
+        raise InputError(
+            f"{source}:{line}:{column}: control character "
+            f"U+{ord(control.group(0)):04X}: this looks like a binary file, not an "
+            "article's text"
+        )
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -89,8 +95,11 @@ def check_date(text: str | None) -> str | None:
     if text is None:
         return None
     try:
-        return date.fromisoformat(text).isoformat() if re.fullmatch(r"\d{4}-\d\d-\d\d", text) \
+        return (
+            date.fromisoformat(text).isoformat()
+            if re.fullmatch(r"\d{4}-\d\d-\d\d", text)
             else _bad_date(text)
+        )
     except ValueError:
         return _bad_date(text)
 

@@ -74,9 +74,19 @@ def draft_article(text: str, metadata: Metadata, known: KnownEntities, slug: str
     document = v.document_iri(slug)
     taken = set(known.taken) | {document}
     resolution = resolve(sentences, text, known, slug, metadata.language, taken)
-    scope = Scope(text, metadata.language, slug, document, sentences, resolution.mentions,
-                  resolution.kinds, resolution.labels, taken, metadata.date,
-                  {c.iri for c in resolution.candidates if _class_of(c, known) == v.FEDERAL_SUBJECT})
+    scope = Scope(
+        text,
+        metadata.language,
+        slug,
+        document,
+        sentences,
+        resolution.mentions,
+        resolution.kinds,
+        resolution.labels,
+        taken,
+        metadata.date,
+        {c.iri for c in resolution.candidates if _class_of(c, known) == v.FEDERAL_SUBJECT},
+    )
     facts: list[Fact] = []
     for sentence in sentences:
         facts.extend(post_facts(scope, sentence.number))
@@ -90,8 +100,17 @@ def draft_article(text: str, metadata: Metadata, known: KnownEntities, slug: str
         facts.extend(quotation_facts(scope, found_speech))
     facts.extend(variant_facts(scope, known))
     facts.sort(key=lambda f: f.sentence)
-    draft = Draft(slug, document, metadata, sentences, resolution.mentions,
-                  resolution.candidates, facts, speech, headline)
+    draft = Draft(
+        slug,
+        document,
+        metadata,
+        sentences,
+        resolution.mentions,
+        resolution.candidates,
+        facts,
+        speech,
+        headline,
+    )
     draft.quads = _quads(draft, scope, known, needs_review_document=not given and headline is not None)
     return draft
 
@@ -104,23 +123,23 @@ def _class_of(candidate: Candidate, known: KnownEntities) -> str:
     return finer if finer is not None and known.declares(finer) else v.KIND_CLASSES[candidate.kind]
 
 
-def _drop_inside_titles(candidates: list[Candidate], mentions: list[Mention],
-                       facts: list[Fact]) -> None:
+def _drop_inside_titles(candidates: list[Candidate], mentions: list[Mention], facts: list[Fact]) -> None:
     """A name inside a post's title ("Head of the International Cooperation … Department of
     the ACTP RF") is part of the title, not a new organization."""
     titles = [span for fact in facts for span in fact.spans]
-    inside = [m for m in mentions if m.candidate and any(s <= m.start and m.end <= e
-                                                          for s, e in titles)]
+    inside = [m for m in mentions if m.candidate and any(s <= m.start and m.end <= e for s, e in titles)]
     for mention in inside:
-        if all(any(s <= m.start and m.end <= e for s, e in titles)
-               for m in mentions if m.entity == mention.entity):
+        if all(
+            any(s <= m.start and m.end <= e for s, e in titles)
+            for m in mentions
+            if m.entity == mention.entity
+        ):
             candidates[:] = [c for c in candidates if c.iri != mention.entity]
     for mention in inside:
         mentions.remove(mention)
 
 
-def _quads(draft: Draft, scope: Scope, known: KnownEntities, *,
-           needs_review_document: bool) -> list[Quad]:
+def _quads(draft: Draft, scope: Scope, known: KnownEntities, *, needs_review_document: bool) -> list[Quad]:
     out: list[Quad] = []
     minted = {c.iri for c in draft.candidates} | {f.node for f in draft.facts}
 
@@ -138,12 +157,15 @@ def _quads(draft: Draft, scope: Scope, known: KnownEntities, *,
     if meta.publisher is not None:
         add(first, draft.document, v.PUBLISHER, meta.publisher)
     if meta.date is not None:
-        add(first, draft.document, v.DATE_PUBLISHED, Literal(meta.date,
-                                                             datatype=NamedNode(v.XSD_DATE)))
+        add(first, draft.document, v.DATE_PUBLISHED, Literal(meta.date, datatype=NamedNode(v.XSD_DATE)))
     if needs_review_document:
         add(first, draft.document, v.NEEDS_REVIEW, _TRUE)
-        add(first, draft.document, v.EDITORIAL_NOTE,
-            Literal("the headline is the article's first line: check that it is one"))
+        add(
+            first,
+            draft.document,
+            v.EDITORIAL_NOTE,
+            Literal("the headline is the article's first line: check that it is one"),
+        )
 
     speakers: dict[int, set[str]] = defaultdict(set)
     for speech in draft.speech:
@@ -155,8 +177,7 @@ def _quads(draft: Draft, scope: Scope, known: KnownEntities, *,
         add(graph, graph, v.TYPE, v.SOURCE_SENTENCE)
         add(graph, graph, v.NEEDS_REVIEW, _TRUE)
         add(graph, graph, v.DERIVED_FROM, draft.document)
-        add(graph, graph, v.SENTENCE_NUMBER, Literal(str(sentence.number),
-                                                     datatype=NamedNode(v.XSD_INTEGER)))
+        add(graph, graph, v.SENTENCE_NUMBER, Literal(str(sentence.number), datatype=NamedNode(v.XSD_INTEGER)))
         add(graph, graph, v.SENTENCE_TEXT, scope.text(sentence.text))
         for speaker in sorted(speakers[sentence.number]):
             add(graph, graph, v.QUOTED_FROM, speaker)
@@ -170,15 +191,23 @@ def _quads(draft: Draft, scope: Scope, known: KnownEntities, *,
         node = candidate.iri
         add(graph, node, v.TYPE, _class_of(candidate, known))
         add(graph, node, v.NEEDS_REVIEW, _TRUE)
-        label = v.NAME if candidate.kind == "person" else v.PREF_LABEL
-        add(graph, node, label, scope.text(candidate.label))
+        if candidate.kind == "person":
+            add(graph, node, v.NAME, Literal(candidate.label))  # a name has no language
+        else:
+            add(graph, node, v.PREF_LABEL, scope.text(candidate.label))
         for spelling in candidate.spellings:
             if spelling != candidate.label:
                 add(graph, node, v.ALT_LABEL, scope.text(spelling))
         for iri, text, score in candidate.near:
-            add(graph, node, v.EDITORIAL_NOTE,
-                Literal(f"near-duplicate of <{iri}> \"{text}\" (similarity {score:.0f}): "
-                        "if it is the same, use that IRI and delete this node"))
+            add(
+                graph,
+                node,
+                v.EDITORIAL_NOTE,
+                Literal(
+                    f'near-duplicate of <{iri}> "{text}" (similarity {score:.0f}): '
+                    "if it is the same, use that IRI and delete this node"
+                ),
+            )
 
     for fact in draft.facts:
         graph = draft.graph(fact.sentence)

@@ -24,28 +24,163 @@ from kg.draft.names import name_key, strip_article
 from kg.draft.quotes import SPEECH_VERBS
 from kg.draft.segment import Sentence
 
-EVENT_HEADS = frozenset({
-    "congress", "meeting", "conference", "forum", "session", "summit", "exhibition", "mission",
-    "visit", "seminar", "workshop", "festival", "expo", "fair", "week", "assembly"})
-ORGANIZATION_HEADS = frozenset({
-    "association", "committee", "ministry", "government", "agency", "union", "alliance",
-    "corporation", "company", "council", "department", "technopark", "cluster", "university",
-    "institute", "bank", "fund", "foundation", "chamber", "administration", "office", "service",
-    "group", "holding", "duma", "parliament", "centre", "center", "organization",
-    "organisation", "brics", "zone", "park", "authority", "society", "club", "board"})
-PLACE_HEADS = frozenset({
-    "region", "district", "oblast", "krai", "republic", "city", "territory", "town", "village",
-    "hotel", "province", "county", "state", "country", "street", "square"})
-TITLE_WORDS = frozenset({
-    "director", "head", "deputy", "governor", "chairman", "chairwoman", "chair", "minister",
-    "president", "vice", "ceo", "manager", "secretary", "advisor", "adviser", "mayor", "rector",
-    "founder", "chief", "executive", "coordinator", "leader", "general", "first", "senior"})
+EVENT_HEADS = frozenset(
+    {
+        "congress",
+        "meeting",
+        "conference",
+        "forum",
+        "session",
+        "summit",
+        "exhibition",
+        "mission",
+        "visit",
+        "seminar",
+        "workshop",
+        "festival",
+        "expo",
+        "fair",
+        "week",
+        "assembly",
+    }
+)
+ORGANIZATION_HEADS = frozenset(
+    {
+        "association",
+        "committee",
+        "ministry",
+        "government",
+        "agency",
+        "union",
+        "alliance",
+        "corporation",
+        "company",
+        "council",
+        "department",
+        "technopark",
+        "cluster",
+        "university",
+        "institute",
+        "bank",
+        "fund",
+        "foundation",
+        "chamber",
+        "administration",
+        "office",
+        "service",
+        "group",
+        "holding",
+        "duma",
+        "parliament",
+        "centre",
+        "center",
+        "organization",
+        "organisation",
+        "brics",
+        "zone",
+        "park",
+        "authority",
+        "society",
+        "club",
+        "board",
+    }
+)
+PLACE_HEADS = frozenset(
+    {
+        "region",
+        "district",
+        "oblast",
+        "krai",
+        "republic",
+        "city",
+        "territory",
+        "town",
+        "village",
+        "hotel",
+        "province",
+        "county",
+        "state",
+        "country",
+        "street",
+        "square",
+    }
+)
+TITLE_WORDS = frozenset(
+    {
+        "director",
+        "head",
+        "deputy",
+        "governor",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "minister",
+        "president",
+        "vice",
+        "ceo",
+        "manager",
+        "secretary",
+        "advisor",
+        "adviser",
+        "mayor",
+        "rector",
+        "founder",
+        "chief",
+        "executive",
+        "coordinator",
+        "leader",
+        "general",
+        "first",
+        "senior",
+    }
+)
 _CONNECTORS = frozenset({"of", "the", "and", "for"})
-_SENTENCE_OPENERS = frozenset({
-    "the", "a", "an", "on", "in", "also", "among", "during", "according", "however", "today",
-    "many", "it", "this", "these", "those", "we", "i", "as", "after", "before", "summing",
-    "our", "their", "his", "her", "its", "at", "by", "with", "from", "to", "for", "since",
-    "while", "when", "then", "there", "here", "moreover", "furthermore", "besides"})
+_SENTENCE_OPENERS = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "on",
+        "in",
+        "also",
+        "among",
+        "during",
+        "according",
+        "however",
+        "today",
+        "many",
+        "it",
+        "this",
+        "these",
+        "those",
+        "we",
+        "i",
+        "as",
+        "after",
+        "before",
+        "summing",
+        "our",
+        "their",
+        "his",
+        "her",
+        "its",
+        "at",
+        "by",
+        "with",
+        "from",
+        "to",
+        "for",
+        "since",
+        "while",
+        "when",
+        "then",
+        "there",
+        "here",
+        "moreover",
+        "furthermore",
+        "besides",
+    }
+)
 _BREAKS = re.compile(r"[,;:()«»“”\"„!?]|\.\s")
 NEAR_DUPLICATE = 85.0
 
@@ -93,12 +228,12 @@ def _name_like(word: Word) -> bool:
 
 
 def _runs(sentence: Sentence, article: str, covered: Sequence[tuple[int, int]]) -> list[list[Word]]:
-    items = words(article[sentence.start:sentence.end], sentence.start)
+    items = words(article[sentence.start : sentence.end], sentence.start)
     runs: list[list[Word]] = []
     current: list[Word] = []
     for index, word in enumerate(items):
         inside = any(s <= word.start < e for s, e in covered)
-        gap = article[current[-1].end:word.start] if current else ""
+        gap = article[current[-1].end : word.start] if current else ""
         if current and (inside or _BREAKS.search(gap) or "\n" in gap):
             runs.append(current)
             current = []
@@ -111,8 +246,11 @@ def _runs(sentence: Sentence, article: str, covered: Sequence[tuple[int, int]]) 
             while ahead < len(items) and items[ahead].text.lower() in _CONNECTORS:
                 ahead += 1
             following = items[ahead] if ahead < len(items) else None
-            if following is not None and _name_like(following) and not any(
-                    s <= following.start < e for s, e in covered):
+            if (
+                following is not None
+                and _name_like(following)
+                and not any(s <= following.start < e for s, e in covered)
+            ):
                 current.append(word)
             else:
                 runs.append(current)
@@ -148,27 +286,42 @@ def _strip_title(run: list[Word]) -> list[Word]:
 
 
 def _person_context(article: str, sentence: Sentence, start: int, end: int) -> bool:
-    after = article[end:sentence.end]
-    before = article[sentence.start:start]
+    after = article[end : sentence.end]
+    before = article[sentence.start : start]
     title = re.match(r",\s+(?:the\s+)?(\w+)", after)
     if title and title.group(1).lower() in TITLE_WORDS:
         return True
     verbs = "|".join((*SPEECH_VERBS, "spoke", "addressed", "took", "met", "signed"))
     if re.match(rf"\s+({verbs})\b", after) or re.search(rf"\b({verbs})\s*$", before):
         return True
-    return bool(re.search(r"\b(between|and|by|with)\s*$", before)) and bool(
-        re.match(r",\s", after))
+    return bool(re.search(r"\b(between|and|by|with)\s*$", before)) and bool(re.match(r",\s", after))
 
 
-_NOT_NAMES = frozenset({"decree", "no", "law", "order", "resolution", "program", "programme",
-                        "project", "plan", "strategy", "code"})
+_NOT_NAMES = frozenset(
+    {
+        "decree",
+        "no",
+        "law",
+        "order",
+        "resolution",
+        "program",
+        "programme",
+        "project",
+        "plan",
+        "strategy",
+        "code",
+    }
+)
 
 
 def _person(run: list[Word]) -> bool:
     return 2 <= len(run) <= 3 and all(
-        w.text.isalpha() and w.text[:1].isupper() and w.text[1:].islower()
-        and w.text.lower() not in _NOT_NAMES | TITLE_WORDS | EVENT_HEADS | ORGANIZATION_HEADS
-        | PLACE_HEADS for w in run)
+        w.text.isalpha()
+        and w.text[:1].isupper()
+        and w.text[1:].islower()
+        and w.text.lower() not in _NOT_NAMES | TITLE_WORDS | EVENT_HEADS | ORGANIZATION_HEADS | PLACE_HEADS
+        for w in run
+    )
 
 
 def find_names(sentence: Sentence, article: str, covered: Sequence[tuple[int, int]]) -> list[Name]:
@@ -180,37 +333,50 @@ def find_names(sentence: Sentence, article: str, covered: Sequence[tuple[int, in
             continue
         # a person after a place or organization: "the Ryazan Region Nikolay Lyubimov"
         for cut in range(1, len(run) - 1):
-            if kind_of(" ".join(w.text for w in run[:cut])) in ("place", "organization") \
-                    and _person(run[cut:]) and _person_context(article, sentence, run[cut].start,
-                                                               run[-1].end):
-                names.append(_name(sentence, article, run[:cut], kind_of(
-                    " ".join(w.text for w in run[:cut])) or "organization"))
+            if (
+                kind_of(" ".join(w.text for w in run[:cut])) in ("place", "organization")
+                and _person(run[cut:])
+                and _person_context(article, sentence, run[cut].start, run[-1].end)
+            ):
+                names.append(
+                    _name(
+                        sentence,
+                        article,
+                        run[:cut],
+                        kind_of(" ".join(w.text for w in run[:cut])) or "organization",
+                    )
+                )
                 run = run[cut:]
                 names.append(_name(sentence, article, run, "person"))
                 run = []
                 break
         if not run:
             continue
-        text = article[run[0].start:run[-1].end]
+        text = article[run[0].start : run[-1].end]
         kind = kind_of(text)
         if len(run) == 1 and text.lower() in EVENT_HEADS | ORGANIZATION_HEADS | PLACE_HEADS:
             continue  # a bare head noun ("the Association") refers back; see kg.draft.resolve
         if kind == "event" and _in_title(article, sentence, run[0].start):
             continue  # a quoted title names the event itself
-        if kind is None and _person(run) and _person_context(article, sentence, run[0].start,
-                                                             run[-1].end):
+        if kind is None and _person(run) and _person_context(article, sentence, run[0].start, run[-1].end):
             kind = "person"
-        if kind is None and len(run) == 1 and re.search(
-                r"\b(in|to|from)\s+$", article[sentence.start:run[0].start]) and run[0].text.isalpha():
+        if (
+            kind is None
+            and len(run) == 1
+            and re.search(r"\b(in|to|from)\s+$", article[sentence.start : run[0].start])
+            and run[0].text.isalpha()
+        ):
             kind = "place"
         names.append(_name(sentence, article, run, kind or ""))
     return names
 
 
 def _in_title(article: str, sentence: Sentence, offset: int) -> bool:
-    before = article[sentence.start:offset]
-    return any(before.count(o) > before.count(c) for o, c in (("«", "»"), ("“", "”"))) \
+    before = article[sentence.start : offset]
+    return (
+        any(before.count(o) > before.count(c) for o, c in (("«", "»"), ("“", "”")))
         or before.count('"') % 2 == 1
+    )
 
 
 def _name(sentence: Sentence, article: str, run: list[Word], kind: str) -> Name:
@@ -240,8 +406,9 @@ def near_duplicates(label: str, known: KnownEntities, limit: int = 3) -> list[tu
         for text, _ in entity.labels:
             choices.setdefault(f"{entity.iri}\t{text}", (entity.iri, text))
     keys = {item: name_key(text) for item, (_, text) in choices.items()}
-    found = process.extract(name_key(label), keys, scorer=_similarity,
-                            score_cutoff=NEAR_DUPLICATE, limit=limit * 3)
+    found = process.extract(
+        name_key(label), keys, scorer=_similarity, score_cutoff=NEAR_DUPLICATE, limit=limit * 3
+    )
     best: dict[str, tuple[str, str, float]] = {}
     for _, score, item in found:
         iri, text = choices[item]
@@ -264,5 +431,4 @@ def same_candidate(a: str, b: str) -> bool:
 
 
 def mention_for(name: Name, iri: str) -> Mention:
-    return Mention(name.sentence, name.start, name.end, name.text, entity=iri, how="new",
-                   candidate=True)
+    return Mention(name.sentence, name.start, name.end, name.text, entity=iri, how="new", candidate=True)

@@ -17,20 +17,37 @@ from kg.draft.dates import find_dates
 from kg.draft.model import Fact, Scope
 from kg.terms import Literal, NamedNode
 
-NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30,
-                "fifty": 50, "hundred": 100}
+NUMBER_WORDS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "twenty": 20,
+    "thirty": 30,
+    "fifty": 50,
+    "hundred": 100,
+}
 _SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-_BOUND = (r"(?P<bound>more than|over|at least|up to|less than|fewer than|no more than|about|"
-          r"around|nearly|almost|approximately)\s+")
+_BOUND = (
+    r"(?P<bound>more than|over|at least|up to|less than|fewer than|no more than|about|"
+    r"around|nearly|almost|approximately)\s+"
+)
 _NUMBER = r"(?P<number>\d[\d,]*(?:\.\d+)?|" + "|".join(NUMBER_WORDS) + r")"
 _SCALE = r"(?:\s+(?P<scale>thousand|million|billion))?"
-_STOP = (r"(?:of|from|in|at|to|for|with|and|or|was|were|are|is|can|could|will|would|have|has|"
-         r"had|per|on|by|that|which)")
+_STOP = (
+    r"(?:of|from|in|at|to|for|with|and|or|was|were|are|is|can|could|will|would|have|has|"
+    r"had|per|on|by|that|which)"
+)
 _UNIT = rf"(?P<unit>(?:(?!{_STOP}\b)[a-z][\w-]*)(?:\s+(?!{_STOP}\b)[a-z][\w-]*){{0,2}})"
 _COUNT = re.compile(rf"(?<![\w.-])(?:{_BOUND})?{_NUMBER}{_SCALE}\s+{_UNIT}", re.IGNORECASE)
-_PARTICIPATION = re.compile(r"\b(attended by|participants?|took part|attendees|listeners)\b",
-                            re.IGNORECASE)
+_PARTICIPATION = re.compile(r"\b(attended by|participants?|took part|attendees|listeners)\b", re.IGNORECASE)
 _APPROXIMATE = {"about", "around", "nearly", "almost", "approximately"}
 
 
@@ -49,14 +66,14 @@ def find_counts(text: str, offset: int = 0) -> list[StatedCount]:
     found: list[StatedCount] = []
     for match in _COUNT.finditer(text):
         number = match.group("number").lower()
-        before = text[:match.start()]
+        before = text[: match.start()]
         if re.search(r"\bNo\.?\s*$|\bNo\s*$|№\s*$", before):
             continue
         if any(s <= match.start("number") < e for s, e in dates):
             continue
         if number.isdigit() and len(number) == 4 and 1800 <= int(number) <= 2100 and not match.group("bound"):
             continue
-        if text[match.end("number"):match.end("number") + 1] == "-":
+        if text[match.end("number") : match.end("number") + 1] == "-":
             continue
         bound = (match.group("bound") or "").lower() or None
         if bound in _APPROXIMATE:
@@ -69,8 +86,16 @@ def find_counts(text: str, offset: int = 0) -> list[StatedCount]:
             except ValueError:
                 continue
         value *= _SCALES.get((match.group("scale") or "").lower(), 1)
-        found.append(StatedCount(match.group(0), offset + match.start(), offset + match.end(),
-                                 value, bound, match.group("unit")))
+        found.append(
+            StatedCount(
+                match.group(0),
+                offset + match.start(),
+                offset + match.end(),
+                value,
+                bound,
+                match.group("unit"),
+            )
+        )
     return found
 
 
@@ -102,8 +127,10 @@ def count_facts(scope: Scope, number: int, events: list[tuple[int, int, str]]) -
             fact.add(node, v.VALUE, Literal(str(count.value), datatype=integer))
         fact.add(node, v.UNIT_TEXT, scope.text(count.unit))
         fact.add(node, v.SOURCE_WORDING, scope.text(count.text))
-        related = previous is not None and re.fullmatch(
-            r"\s+from\s+", scope.article[previous.end:count.start]) is not None
+        related = (
+            previous is not None
+            and re.fullmatch(r"\s+from\s+", scope.article[previous.end : count.start]) is not None
+        )
         if related:
             fact.add(previous_node, v.VALUE_REFERENCE, node)
         elif participants and len(distinct) == 1:

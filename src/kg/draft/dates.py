@@ -10,18 +10,38 @@ import re
 from dataclasses import dataclass
 
 MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-    "oct": 10, "nov": 11, "dec": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _RANGE = r"(?P<day>\d{1,2})(?:\s*[-–]\s*(?P<last>\d{1,2}))?"
 _YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
-_MONTH_FIRST = re.compile(rf"\b{_MONTH}\s+{_RANGE}(?:st|nd|rd|th)?\b(?:,?\s+{_YEAR}\b)?",
-                          re.IGNORECASE)
-_DAY_FIRST = re.compile(rf"\b{_RANGE}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b(?:,?\s+{_YEAR}\b)?",
-                        re.IGNORECASE)
+_MONTH_FIRST = re.compile(rf"\b{_MONTH}\s+{_RANGE}(?:st|nd|rd|th)?\b(?:,?\s+{_YEAR}\b)?", re.IGNORECASE)
+_DAY_FIRST = re.compile(
+    rf"\b{_RANGE}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b(?:,?\s+{_YEAR}\b)?", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -71,6 +91,9 @@ def find_dates(text: str, offset: int = 0) -> list[StatedDate]:
                 continue
             year = int(match.group("year")) if match.group("year") else None
             taken.append((match.start(), match.end()))
-            found.append(StatedDate(match.group(0), offset + match.start(), offset + match.end(),
-                                    month, day, last, year))
+            found.append(
+                StatedDate(
+                    match.group(0), offset + match.start(), offset + match.end(), month, day, last, year
+                )
+            )
     return sorted(found, key=lambda d: d.start)

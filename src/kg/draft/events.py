@@ -26,7 +26,9 @@ _EVENT_NOUNS = "|".join(sorted(EVENT_HEADS, key=len, reverse=True))
 _HELD = re.compile(
     rf"\b(?:an?|the)\s+(?P<phrase>(?:[\w-]+\s+){{0,3}}?(?:{_EVENT_NOUNS})\b"
     r"(?:\s+\"[^\"]+\"|\s+«[^»]+»|\s+“[^”]+”)?)"
-    r"\s+(?:was|were|will be|is|are|has been)\s+(?:also\s+)?held\b", re.IGNORECASE)
+    r"\s+(?:was|were|will be|is|are|has been)\s+(?:also\s+)?held\b",
+    re.IGNORECASE,
+)
 _HELD_VERB = re.compile(r"\b(?:was|were|will be|is|are|has been)\s+(?:also\s+)?held\b")
 _TOOK_PART = re.compile(r"\btook part in\s+(?:the\s+)?")
 _ORGANIZER_OF = re.compile(r"(?<!co-)\borgani[sz]ers?\s+of\s+(?:the\s+)?")
@@ -34,7 +36,8 @@ _ORGANIZES = re.compile(r"\borgani[sz]es\s+(?:the\s+)?")
 _CO_ORGANIZER = re.compile(r"\bco-organi[sz]ers?\s+of\s+(?:the\s+)?")
 _PHRASE_AFTER = re.compile(
     rf"(?P<phrase>(?:[\w-]+\s+){{0,3}}?(?:{_EVENT_NOUNS})\b(?:\s+of\s+(?:the\s+)?[\w\s-]+?)?"
-    r"(?:\s+\"[^\"]+\"|\s+«[^»]+»|\s+“[^”]+”)?)(?=\s*(?:,|\.|$|\s+which|\s+that|\s+on\s|\s+in\s))")
+    r"(?:\s+\"[^\"]+\"|\s+«[^»]+»|\s+“[^”]+”)?)(?=\s*(?:,|\.|$|\s+which|\s+that|\s+on\s|\s+in\s))"
+)
 
 
 _TITLE = re.compile(r"[\"«“]([^\"»”]+)[\"»”]")
@@ -96,8 +99,14 @@ class EventFinder:
             return found
         verb = _HELD_VERB.search(text)
         if verb is not None:
-            named = sorted((m for m in self.scope.in_sentence(self.number, "event")
-                            if m.end <= self.sentence.start + verb.start()), key=lambda m: m.start)
+            named = sorted(
+                (
+                    m
+                    for m in self.scope.in_sentence(self.number, "event")
+                    if m.end <= self.sentence.start + verb.start()
+                ),
+                key=lambda m: m.start,
+            )
             if named and named[0].entity:
                 self.events.append((named[0].start, named[0].end, named[0].entity))
                 found.append((named[0].entity, verb.end()))
@@ -110,24 +119,32 @@ class EventFinder:
             place = re.match(r"\s+(?:in|on the territory of(?: the)?|at(?: the)?)\s+", rest)
             if place:
                 at = self.sentence.start + offset + place.end()
-                where = [m for m in self.scope.in_sentence(self.number) if m.start == at
-                         and self.scope.kind(m) in ("place", "site", "organization")]
+                where = [
+                    m
+                    for m in self.scope.in_sentence(self.number)
+                    if m.start == at and self.scope.kind(m) in ("place", "site", "organization")
+                ]
                 if where:
                     self._fact(node, f"location: {where[0].text}").add(
-                        node, v.LOCATION, where[0].entity or "")
+                        node, v.LOCATION, where[0].entity or ""
+                    )
             between = re.search(r"\bbetween\s+", rest)
             if between:
                 after = self.sentence.start + offset + between.end()
-                parties = [m for m in self.scope.in_sentence(self.number) if m.start >= after
-                           and self.scope.kind(m) in ("person", "organization")]
+                parties = [
+                    m
+                    for m in self.scope.in_sentence(self.number)
+                    if m.start >= after and self.scope.kind(m) in ("person", "organization")
+                ]
                 kind = self.scope.kind(parties[0]) if parties else ""
                 for party in parties:
                     if self.scope.kind(party) == kind:
                         self._fact(node, f"participant: {party.text}").add(
-                            node, v.PARTICIPANT, party.entity or "")
+                            node, v.PARTICIPANT, party.entity or ""
+                        )
 
     def _phrase_after(self, offset: int) -> tuple[int, str] | None:
-        rest = self.scope.article[offset:self.sentence.end]
+        rest = self.scope.article[offset : self.sentence.end]
         match = _PHRASE_AFTER.match(rest)
         if match is None:
             return None
@@ -146,13 +163,20 @@ class EventFinder:
         """The subject of "took part in", "organizes", "co-organizer of" is the first person or
         organization the sentence names before the verb."""
         text = self.sentence.text
-        subjects = sorted((m for m in self.scope.in_sentence(self.number)
-                           if self.scope.kind(m) in ("person", "organization")),
-                          key=lambda m: m.start)
-        for pattern, predicate, word in ((_TOOK_PART, v.PARTICIPANT, "participant"),
-                                         (_ORGANIZER_OF, v.ORGANIZER, "organizer"),
-                                         (_ORGANIZES, v.ORGANIZER, "organizer"),
-                                         (_CO_ORGANIZER, v.CO_ORGANIZER, "co-organizer")):
+        subjects = sorted(
+            (
+                m
+                for m in self.scope.in_sentence(self.number)
+                if self.scope.kind(m) in ("person", "organization")
+            ),
+            key=lambda m: m.start,
+        )
+        for pattern, predicate, word in (
+            (_TOOK_PART, v.PARTICIPANT, "participant"),
+            (_ORGANIZER_OF, v.ORGANIZER, "organizer"),
+            (_ORGANIZES, v.ORGANIZER, "organizer"),
+            (_CO_ORGANIZER, v.CO_ORGANIZER, "co-organizer"),
+        ):
             for clause in pattern.finditer(text):
                 at = self.sentence.start + clause.start()
                 before = [m for m in subjects if m.end <= at]
@@ -161,25 +185,25 @@ class EventFinder:
                 subject = before[0]
                 event = self._event_after(self.sentence.start + clause.end())
                 if event is not None:
-                    self._fact(event, f"{word}: {subject.text}").add(
-                        event, predicate, subject.entity or "")
+                    self._fact(event, f"{word}: {subject.text}").add(event, predicate, subject.entity or "")
 
     def dates(self) -> None:
         for stated in find_dates(self.sentence.text, self.sentence.start):
             event = self._event_for(stated.start)
             if event is None:
                 fact = Fact(self.number, "date", "", summary=f"date not attached: {stated.text}")
-                fact.notes.append(f"the date \"{stated.text}\" is stated for no event the drafter "
-                                  "found")
+                fact.notes.append(f'the date "{stated.text}" is stated for no event the drafter found')
                 self.facts.append(fact)
                 continue
             fact = self._fact(event, f"date: {stated.text}")
             if stated.year is None:
-                fact.add(event, v.DATE_WITHOUT_YEAR,
-                         Literal(stated.first(), datatype=NamedNode(v.XSD_GMONTHDAY)))
+                fact.add(
+                    event, v.DATE_WITHOUT_YEAR, Literal(stated.first(), datatype=NamedNode(v.XSD_GMONTHDAY))
+                )
                 if stated.last_day is not None:
-                    fact.notes.append(f"\"{stated.text}\" is a range without a year: only its "
-                                      "first day is recorded")
+                    fact.notes.append(
+                        f'"{stated.text}" is a range without a year: only its first day is recorded'
+                    )
             else:
                 fact.add(event, v.START_DATE, Literal(stated.first(), datatype=NamedNode(v.XSD_DATE)))
                 last = stated.last()
@@ -188,10 +212,14 @@ class EventFinder:
 
     def _event_for(self, offset: int) -> str | None:
         before = [e for e in self.events if e[1] <= offset]
-        which = re.search(r",\s+which\s+(?:will be|was|is)\s+held\s+(?:on\s+)?$",
-                          self.scope.article[self.sentence.start:offset])
-        named = sorted(((m.start, m.end, m.entity or "") for m in
-                        self.scope.in_sentence(self.number, "event")), key=lambda e: e[0])
+        which = re.search(
+            r",\s+which\s+(?:will be|was|is)\s+held\s+(?:on\s+)?$",
+            self.scope.article[self.sentence.start : offset],
+        )
+        named = sorted(
+            ((m.start, m.end, m.entity or "") for m in self.scope.in_sentence(self.number, "event")),
+            key=lambda e: e[0],
+        )
         if which:
             earlier = [e for e in (*before, *named) if e[1] <= offset]
             return max(earlier, key=lambda e: (e[1], e[0]))[2] if earlier else None

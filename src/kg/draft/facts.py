@@ -20,7 +20,8 @@ from kg.terms import Literal, NamedNode
 _TITLE_AFTER = re.compile(r",\s+(?P<title>[^,;:()«»\"“”]+?)\s+(?:of|at)\s+(?:the\s+)?")
 _TITLE_BEFORE = re.compile(r"(?P<title>(?:[A-Z][\w-]*\s+)*[A-Z][\w-]*)\s+of\s+(?:the\s+)?$")
 _AGREEMENTS = re.compile(
-    r"\bsigned\s+(?P<words>(?:[\w-]+\s+){0,4}?agreements?\b(?:\s+on\s+[\w\s-]+?)?\s+with\s+(?:the\s+)?)$")
+    r"\bsigned\s+(?P<words>(?:[\w-]+\s+){0,4}?agreements?\b(?:\s+on\s+[\w\s-]+?)?\s+with\s+(?:the\s+)?)$"
+)
 
 
 def _titled(title: str) -> bool:
@@ -39,7 +40,7 @@ def post_facts(scope: Scope, number: int) -> list[Fact]:
     for person in (m for m in mentions if scope.kind(m) == "person"):
         after = [m for m in mentions if m.start > person.end and _organization_like(scope, m)]
         for org in sorted(after, key=lambda m: -m.start):
-            match = _TITLE_AFTER.fullmatch(scope.article[person.end:org.start])
+            match = _TITLE_AFTER.fullmatch(scope.article[person.end : org.start])
             if match and _titled(match.group("title")):
                 fact = _post(scope, number, person, org, match.group("title"))
                 fact.spans.append((person.end + match.start("title"), person.end + match.end("title")))
@@ -48,9 +49,9 @@ def post_facts(scope: Scope, number: int) -> list[Fact]:
         else:
             before = [m for m in mentions if m.end < person.start and _organization_like(scope, m)]
             for org in reversed(before):
-                if scope.article[org.end:person.start] != " ":
+                if scope.article[org.end : person.start] != " ":
                     continue
-                head = scope.article[scope.sentence(number).start:org.start]
+                head = scope.article[scope.sentence(number).start : org.start]
                 found = _TITLE_BEFORE.search(head)
                 if found and all(w.lower() in TITLE_WORDS for w in found.group("title").split()):
                     facts.append(_post(scope, number, person, org, found.group("title")))
@@ -70,11 +71,13 @@ def _post(scope: Scope, number: int, person: Mention, org: Mention, title: str) 
     if scope.date is not None:
         fact.add(node, v.AS_OF, Literal(scope.date, datatype=NamedNode(v.XSD_DATE)))
     if scope.kind(org) == "place" and org.entity not in scope.organizations:
-        fact.notes.append(f"<{org.entity}> is a place: a post needs an organization; the place "
-                          "is also typed as one")
+        fact.notes.append(
+            f"<{org.entity}> is a place: a post needs an organization; the place is also typed as one"
+        )
         fact.add(org.entity or "", v.TYPE, v.ORGANIZATION)
-    fact.summary = (f"post: {scope.labels.get(holder, holder)}, {title} of "
-                    f"{scope.labels.get(org.entity or '', org.text)}")
+    fact.summary = (
+        f"post: {scope.labels.get(holder, holder)}, {title} of {scope.labels.get(org.entity or '', org.text)}"
+    )
     return fact
 
 
@@ -86,20 +89,19 @@ def agreement_facts(scope: Scope, number: int) -> list[Fact]:
     for party in mentions:
         if scope.kind(party) != "organization":
             continue
-        match = _AGREEMENTS.search(scope.article[sentence.start:party.start])
+        match = _AGREEMENTS.search(scope.article[sentence.start : party.start])
         if match is None:
             continue
         words = match.group("words").strip()
         label = f"{words} {party.text}".replace("  ", " ")
         start = sentence.start + match.start("words")
-        label = scope.article[start:party.end]
+        label = scope.article[start : party.end]
         node = scope.mint(f"agreements-{scope.labels.get(party.entity or '', party.text)}")
         fact = Fact(number, "agreements", node)
         fact.add(node, v.TYPE, v.AGREEMENT_GROUP)
         fact.add(node, v.PREF_LABEL, scope.text(label))
         fact.add(node, v.SIGNED_WITH, party.entity or "")
-        signers = [m for m in mentions if m.end <= start and scope.kind(m) in ("organization",
-                                                                                 "person")]
+        signers = [m for m in mentions if m.end <= start and scope.kind(m) in ("organization", "person")]
         if signers:
             fact.add(node, v.SIGNED_BY, signers[0].entity or "")
         else:

@@ -70,8 +70,9 @@ class KnownEntities:
     def finish(self) -> KnownEntities:
         """Index the names of the entities of a kind (people, organizations, sites, places,
         events); posts, quotations and other labelled nodes are not named in texts."""
-        self.entities = {iri: e for iri, e in self.entities.items()
-                         if e.kind != "thing" or "unnamed" not in e.kinds}
+        self.entities = {
+            iri: e for iri, e in self.entities.items() if e.kind != "thing" or "unnamed" not in e.kinds
+        }
         for entity in self.entities.values():
             for text, _ in entity.labels:
                 key = name_key(text)
@@ -86,19 +87,25 @@ class KnownEntities:
 
     def max_words(self) -> int:
         """The most words a known name takes in a text."""
-        return max((len(text.split()) for e in self.entities.values() for text, _ in e.labels),
-                   default=1)
+        return max((len(text.split()) for e in self.entities.values() for text, _ in e.labels), default=1)
 
     @classmethod
-    def from_rows(cls, labels: Iterable[tuple[str, str, str]], kinds: Iterable[tuple[str, str]],
-                  sites: Iterable[tuple[str, str]], taken: Iterable[str] = (),
-                  classes: Iterable[str] | None = None) -> KnownEntities:
+    def from_rows(
+        cls,
+        labels: Iterable[tuple[str, str, str]],
+        kinds: Iterable[tuple[str, str]],
+        sites: Iterable[tuple[str, str]],
+        taken: Iterable[str] = (),
+        classes: Iterable[str] | None = None,
+    ) -> KnownEntities:
         known = cls(classes=None if classes is None else set(classes))
         for iri, text, language in labels:
             known.add_label(iri, text, language)
         for iri, kind_class in kinds:
-            kind = next((k for k, c in v.KIND_CLASSES.items() if c == kind_class),
-                        "unnamed" if kind_class in v.NOT_NAMED_CLASSES else None)
+            kind = next(
+                (k for k, c in v.KIND_CLASSES.items() if c == kind_class),
+                "unnamed" if kind_class in v.NOT_NAMED_CLASSES else None,
+            )
             if kind is not None and iri in known.entities:
                 known.add_kind(iri, kind)
         for org, site in sites:
@@ -111,25 +118,43 @@ class KnownEntities:
         """Everything the project's store knows (the vocabulary's own labels left out)."""
         predicates = " ".join(f"<{p}>" for p in v.LABEL_PREDICATES)
         kinds = " ".join(f"<{c}>" for c in (*v.KIND_CLASSES.values(), *v.NOT_NAMED_CLASSES))
-        label_rows = project.query(sparql_prologue() + f"""
+        label_rows = project.query(
+            sparql_prologue()
+            + f"""
             SELECT DISTINCT ?e ?label WHERE {{
               VALUES ?p {{ {predicates} }}
               ?e ?p ?label . FILTER(isIRI(?e) && isLiteral(?label))
               FILTER(STRSTARTS(STR(?e), "{KGR}"))
-            }}""").rows
-        kind_rows = project.query(sparql_prologue() + f"""
+            }}"""
+        ).rows
+        kind_rows = project.query(
+            sparql_prologue()
+            + f"""
             SELECT DISTINCT ?e ?kind WHERE {{
               VALUES ?kind {{ {kinds} }}
               ?e a/rdfs:subClassOf* ?kind . FILTER(STRSTARTS(STR(?e), "{KGR}"))
-            }}""").rows
-        site_rows = project.query(sparql_prologue() + """
-            SELECT DISTINCT ?org ?site WHERE { ?org org:hasSite ?site }""").rows
-        class_rows = project.query(sparql_prologue() + """
-            SELECT DISTINCT ?c WHERE { { ?c a owl:Class } UNION { ?c a rdfs:Class } }""").rows
-        taken_rows = project.query(sparql_prologue() + f"""
-            SELECT DISTINCT ?s WHERE {{ ?s ?p ?o . FILTER(STRSTARTS(STR(?s), "{KGR}")) }}""").rows
-        labels = [(e.value, label.value, getattr(label, "language", None) or "")
-                  for e, label in label_rows if e is not None and label is not None]
+            }}"""
+        ).rows
+        site_rows = project.query(
+            sparql_prologue()
+            + """
+            SELECT DISTINCT ?org ?site WHERE { ?org org:hasSite ?site }"""
+        ).rows
+        class_rows = project.query(
+            sparql_prologue()
+            + """
+            SELECT DISTINCT ?c WHERE { { ?c a owl:Class } UNION { ?c a rdfs:Class } }"""
+        ).rows
+        taken_rows = project.query(
+            sparql_prologue()
+            + f"""
+            SELECT DISTINCT ?s WHERE {{ ?s ?p ?o . FILTER(STRSTARTS(STR(?s), "{KGR}")) }}"""
+        ).rows
+        labels = [
+            (e.value, label.value, getattr(label, "language", None) or "")
+            for e, label in label_rows
+            if e is not None and label is not None
+        ]
         return cls.from_rows(
             labels,
             [(e.value, k.value) for e, k in kind_rows if e is not None and k is not None],

@@ -20,8 +20,23 @@ from kg.draft.names import name_key, person_key
 from kg.draft.segment import Sentence
 
 _WORD = re.compile(r"[^\W_][\w'’.-]*[^\W_]|[^\W_]", re.UNICODE)
-_TITLES = frozenset({"director", "head", "deputy", "governor", "chairman", "minister",
-                     "president", "mayor", "rector", "chief", "secretary", "members", "member"})
+_TITLES = frozenset(
+    {
+        "director",
+        "head",
+        "deputy",
+        "governor",
+        "chairman",
+        "minister",
+        "president",
+        "mayor",
+        "rector",
+        "chief",
+        "secretary",
+        "members",
+        "member",
+    }
+)
 _SMALL = frozenset({"the", "of", "and", "at", "in", "for", "a", "an", "&"})
 
 
@@ -80,7 +95,7 @@ def _at_edges(sentence_words: Sequence[Word], first: int, last: int, article: st
         return True
     if last + 1 < len(sentence_words):
         following = sentence_words[last + 1]
-        gap = article[sentence_words[last].end:following.start]
+        gap = article[sentence_words[last].end : following.start]
         if gap == " " and following.text[:1].isupper():
             return False
     if first > 1 and sentence_words[first - 1].text == "of":
@@ -91,7 +106,7 @@ def _at_edges(sentence_words: Sequence[Word], first: int, last: int, article: st
             return False  # "Ministry of Industry and Trade of Russia" is not Russia
     if first > 0 and last == first:
         preceding = sentence_words[first - 1]
-        gap = article[preceding.end:sentence_words[first].start]
+        gap = article[preceding.end : sentence_words[first].start]
         if gap == " " and preceding.text[:1].isupper() and first - 1 > 0:
             return False
     return True
@@ -99,15 +114,18 @@ def _at_edges(sentence_words: Sequence[Word], first: int, last: int, article: st
 
 def link_sentence(sentence: Sentence, article: str, known: KnownEntities) -> list[Mention]:
     """The mentions of known entities in ``sentence``, longest first, never overlapping."""
-    sentence_words = words(article[sentence.start:sentence.end], sentence.start)
+    sentence_words = words(article[sentence.start : sentence.end], sentence.start)
     limit = known.max_words() + 3
     taken = [False] * len(sentence_words)
     mentions: list[Mention] = []
-    spans = [(i, j) for i in range(len(sentence_words))
-             for j in range(min(len(sentence_words), i + limit) - 1, i - 1, -1)]
+    spans = [
+        (i, j)
+        for i in range(len(sentence_words))
+        for j in range(min(len(sentence_words), i + limit) - 1, i - 1, -1)
+    ]
     spans.sort(key=lambda span: (-(span[1] - span[0]), span[0]))
     for first, last in spans:
-        if any(taken[first:last + 1]):
+        if any(taken[first : last + 1]):
             continue
         if sentence_words[first].small or sentence_words[last].small:
             continue
@@ -115,14 +133,13 @@ def link_sentence(sentence: Sentence, article: str, known: KnownEntities) -> lis
             continue
         start, end = sentence_words[first].start, sentence_words[last].end
         text = article[start:end]
-        if any(mark in text for mark in "«»“”\"„:;()"):
+        if any(mark in text for mark in '«»“”"„:;()'):
             continue
         choices = _lookup(text, known)
         if not choices or not _at_edges(sentence_words, first, last, article):
             continue
         mention = _resolve(Mention(sentence.number, start, end, text), choices, known)
-        mention.how = "label" if any(text == label for label, _ in _labels(choices, known)) \
-            else mention.how
+        mention.how = "label" if any(text == label for label, _ in _labels(choices, known)) else mention.how
         mentions.append(mention)
         for index in range(first, last + 1):
             taken[index] = True
@@ -146,8 +163,11 @@ def _resolve(mention: Mention, choices: set[str], known: KnownEntities) -> Menti
     variant = "variant"
     if len(choices) == 1:
         mention.entity = next(iter(choices))
-        mention.how = variant if known.entities[mention.entity].kind != "person" or \
-            name_key(mention.text) in known.by_key else "transliteration"
+        mention.how = (
+            variant
+            if known.entities[mention.entity].kind != "person" or name_key(mention.text) in known.by_key
+            else "transliteration"
+        )
         return mention
     organizations = {known.sites.get(iri, iri) for iri in choices}
     if len(organizations) == 1:
@@ -155,32 +175,38 @@ def _resolve(mention: Mention, choices: set[str], known: KnownEntities) -> Menti
         mention.entity = organization
         mention.how = variant
         sites = sorted(iri for iri in choices if iri != organization)
-        mention.notes.append(f"names the organization <{organization}> and also its site "
-                             + ", ".join(f"<{s}>" for s in sites))
+        mention.notes.append(
+            f"names the organization <{organization}> and also its site " + ", ".join(f"<{s}>" for s in sites)
+        )
         return mention
     mention.choices = tuple(sorted(choices))
     mention.how = "ambiguous"
     mention.notes.append(
-        f"ambiguous: \"{mention.text}\" may name " + " or ".join(f"<{c}>" for c in mention.choices))
+        f'ambiguous: "{mention.text}" may name ' + " or ".join(f"<{c}>" for c in mention.choices)
+    )
     return mention
 
 
-def link_surnames(sentences: Sequence[Sentence], article: str, mentions: list[Mention],
-                  persons: dict[str, str]) -> list[Mention]:
+def link_surnames(
+    sentences: Sequence[Sentence], article: str, mentions: list[Mention], persons: dict[str, str]
+) -> list[Mention]:
     """A surname alone ("Labudin") links to the person named in full earlier in the text.
 
     ``persons`` maps each person entity mentioned so far to the name it was mentioned by."""
     added: list[Mention] = []
     for sentence in sentences:
         covered = [(m.start, m.end) for m in mentions if m.sentence == sentence.number]
-        earlier = {iri: name for iri, name in persons.items()
-                   if any(m.entity == iri and m.sentence <= sentence.number for m in mentions)}
+        earlier = {
+            iri: name
+            for iri, name in persons.items()
+            if any(m.entity == iri and m.sentence <= sentence.number for m in mentions)
+        }
         by_surname: dict[str, set[str]] = {}
         for iri, name in earlier.items():
             parts = name.split()
             if len(parts) >= 2:
                 by_surname.setdefault(parts[-1], set()).add(iri)
-        for word in words(article[sentence.start:sentence.end], sentence.start):
+        for word in words(article[sentence.start : sentence.end], sentence.start):
             if any(s <= word.start < e for s, e in covered):
                 continue
             iris = by_surname.get(word.text)
@@ -191,7 +217,8 @@ def link_surnames(sentences: Sequence[Sentence], article: str, mentions: list[Me
                 mention.entity = next(iter(iris))
             else:
                 mention.choices = tuple(sorted(iris))
-                mention.notes.append(f"ambiguous: \"{word.text}\" may name "
-                                     + " or ".join(f"<{c}>" for c in mention.choices))
+                mention.notes.append(
+                    f'ambiguous: "{word.text}" may name ' + " or ".join(f"<{c}>" for c in mention.choices)
+                )
             added.append(mention)
     return added

@@ -66,8 +66,13 @@ class Scope:
         return self.sentences[number - 1]
 
     def in_sentence(self, number: int, kind: str | None = None) -> list[Mention]:
-        return [m for m in self.mentions if m.sentence == number and m.entity is not None
-                and (kind is None or self.kinds.get(m.entity) == kind)]
+        return [
+            m
+            for m in self.mentions
+            if m.sentence == number
+            and m.entity is not None
+            and (kind is None or self.kinds.get(m.entity) == kind)
+        ]
 
     def kind(self, mention: Mention) -> str:
         return self.kinds.get(mention.entity or "", "thing")

@@ -79,14 +79,25 @@ def strip_article(text: str) -> str:
     lowered = text.lower()
     for article in _LEADING_ARTICLES:
         if lowered.startswith(article):
-            return text[len(article):]
+            return text[len(article) :]
     return text
 
 
 _ROMANIZATION_FOLDS: tuple[tuple[str, str], ...] = (
-    (r"^ye", "e"), (r"^yo", "e"), (r"^jo", "e"), (r"^je", "e"),
-    (r"kh", "h"), (r"ks", "x"), (r"ph", "f"), (r"w", "v"), (r"tch", "ch"),
-    (r"(iy|ii|yi|ij|y)$", "i"), (r"yu", "iu"), (r"ya", "ia"), (r"ju", "iu"), (r"ja", "ia"),
+    (r"^ye", "e"),
+    (r"^yo", "e"),
+    (r"^jo", "e"),
+    (r"^je", "e"),
+    (r"kh", "h"),
+    (r"ks", "x"),
+    (r"ph", "f"),
+    (r"w", "v"),
+    (r"tch", "ch"),
+    (r"(iy|ii|yi|ij|y)$", "i"),
+    (r"yu", "iu"),
+    (r"ya", "ia"),
+    (r"ju", "iu"),
+    (r"ja", "ia"),
 )
 _FOLDS = tuple((re.compile(pattern), replacement) for pattern, replacement in _ROMANIZATION_FOLDS)
 _INNER_VOWELS = re.compile(r"(?<=.)[aeiouy](?=.)")

@@ -17,14 +17,38 @@ from dataclasses import dataclass
 from kg.draft.segment import paragraphs
 
 _PAIRS = {"«": "»", "“": "”", "„": "“", '"': '"'}
-SPEECH_VERBS = ("said", "says", "say", "comments", "commented", "comment", "concluded",
-                "concludes", "noted", "notes", "added", "adds", "stated", "states", "explained",
-                "explains", "emphasized", "emphasised", "stressed", "stresses", "remarked",
-                "remarks", "declared", "told", "believes", "summed up")
-_AFTER_SPEECH = re.compile(r"^[\s,.\u2014\u2013-]*(?:(?:he|she|they|we|it)\s+)?("
-                           + "|".join(SPEECH_VERBS) + r")\b"
-                           r"|^[\s,\u2014\u2013-]+[A-ZА-Я][\w.-]*( [A-ZА-Я][\w.-]*)* ("
-                           + "|".join(SPEECH_VERBS) + r")\b")
+SPEECH_VERBS = (
+    "said",
+    "says",
+    "say",
+    "comments",
+    "commented",
+    "comment",
+    "concluded",
+    "concludes",
+    "noted",
+    "notes",
+    "added",
+    "adds",
+    "stated",
+    "states",
+    "explained",
+    "explains",
+    "emphasized",
+    "emphasised",
+    "stressed",
+    "stresses",
+    "remarked",
+    "remarks",
+    "declared",
+    "told",
+    "believes",
+    "summed up",
+)
+_AFTER_SPEECH = re.compile(
+    r"^[\s,.\u2014\u2013-]*(?:(?:he|she|they|we|it)\s+)?(" + "|".join(SPEECH_VERBS) + r")\b"
+    r"|^[\s,\u2014\u2013-]+[A-ZА-Я][\w.-]*( [A-ZА-Я][\w.-]*)* (" + "|".join(SPEECH_VERBS) + r")\b"
+)
 _INNER_STOP = re.compile(r"[.!?…]\s+\S")
 
 
@@ -45,7 +69,7 @@ class Quoted:
     def words(self, text: str) -> str:
         """The quoted words, verbatim; a comma the sentence put before the closing mark is not
         part of them."""
-        return text[self.start:self.end].strip().rstrip(",").rstrip()
+        return text[self.start : self.end].strip().rstrip(",").rstrip()
 
 
 def _opens(text: str, index: int) -> bool:
@@ -88,7 +112,12 @@ def _quoted(text: str, open_mark: int, end: int, close_mark: int | None) -> Quot
     inner = text[start:end]
     line_start = text.rfind("\n", 0, open_mark) + 1
     before = text[line_start:open_mark].rstrip()
-    after = text[close_mark + 1:close_mark + 80] if close_mark is not None else ""
-    speech = (not before or before.endswith(":") or bool(_AFTER_SPEECH.match(after))
-              or bool(_INNER_STOP.search(inner)) or close_mark is None)
+    after = text[close_mark + 1 : close_mark + 80] if close_mark is not None else ""
+    speech = (
+        not before
+        or before.endswith(":")
+        or bool(_AFTER_SPEECH.match(after))
+        or bool(_INNER_STOP.search(inner))
+        or close_mark is None
+    )
     return Quoted(open_mark=open_mark, start=start, end=end, close_mark=close_mark, speech=speech)

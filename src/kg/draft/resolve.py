@@ -36,8 +36,9 @@ class Resolution:
     labels: dict[str, str] = field(default_factory=dict)
 
 
-def resolve(sentences: list[Sentence], article: str, known: KnownEntities, slug: str,
-            language: str, taken: set[str]) -> Resolution:
+def resolve(
+    sentences: list[Sentence], article: str, known: KnownEntities, slug: str, language: str, taken: set[str]
+) -> Resolution:
     result = Resolution()
     for iri, entity in known.entities.items():
         result.kinds[iri] = entity.kind
@@ -49,22 +50,26 @@ def resolve(sentences: list[Sentence], article: str, known: KnownEntities, slug:
         for name in find_names(sentence, article, covered):
             existing = _by_policy(name.text, name.kind, known)
             if existing is not None:
-                mention = Mention(name.sentence, name.start, name.end, name.text, entity=existing,
-                                  how="iri")
+                mention = Mention(name.sentence, name.start, name.end, name.text, entity=existing, how="iri")
                 mention.notes.append(
-                    f"\"{name.text}\" is linked to <{existing}>, the IRI the project's policy "
-                    "gives this name: the graph knows it under other names only")
+                    f'"{name.text}" is linked to <{existing}>, the IRI the project\'s policy '
+                    "gives this name: the graph knows it under other names only"
+                )
                 result.mentions.append(mention)
                 continue
             if not name.kind:
                 continue  # a name of no known kind is no candidate
-            candidate = _candidate_for(result, name.text, name.kind, name.sentence, known, slug,
-                                       taken, language)
+            candidate = _candidate_for(
+                result, name.text, name.kind, name.sentence, known, slug, taken, language
+            )
             result.mentions.append(mention_for(name, candidate.iri))
     _references(sentences, article, result, known)
     _sites(sentences, result, known)
-    persons = {m.entity: m.text for m in result.mentions
-               if m.entity and result.kinds.get(m.entity) == "person" and len(m.text.split()) >= 2}
+    persons = {
+        m.entity: m.text
+        for m in result.mentions
+        if m.entity and result.kinds.get(m.entity) == "person" and len(m.text.split()) >= 2
+    }
     result.mentions.extend(link_surnames(sentences, article, result.mentions, persons))
     result.mentions.sort(key=lambda m: m.start)
     return result
@@ -77,14 +82,21 @@ def _by_policy(label: str, kind: str, known: KnownEntities) -> str | None:
         return None
     iri = v.shared_iri(label, ())
     entity = known.entities.get(iri)
-    if entity is None or (kind and entity.kind not in (kind, "thing",
-                                                       "site" if kind == "place" else kind)):
+    if entity is None or (kind and entity.kind not in (kind, "thing", "site" if kind == "place" else kind)):
         return None
     return iri
 
 
-def _candidate_for(result: Resolution, label: str, kind: str, sentence: int,
-                   known: KnownEntities, slug: str, taken: set[str], language: str) -> Candidate:
+def _candidate_for(
+    result: Resolution,
+    label: str,
+    kind: str,
+    sentence: int,
+    known: KnownEntities,
+    slug: str,
+    taken: set[str],
+    language: str,
+) -> Candidate:
     for candidate in result.candidates:
         if candidate.kind == kind and same_candidate(candidate.label, label):
             if label not in candidate.spellings:
@@ -136,8 +148,10 @@ def _sites(sentences: list[Sentence], result: Resolution, known: KnownEntities) 
             if site is None:
                 continue
             mention.entity, mention.choices, mention.how = site, (), "site"
-            mention.notes[:] = [f"\"{mention.text}\" is linked to the site <{site}>, as the "
-                                f"sentence speaks of sites; it is run by <{organizations[0]}>"]
+            mention.notes[:] = [
+                f'"{mention.text}" is linked to the site <{site}>, as the '
+                f"sentence speaks of sites; it is run by <{organizations[0]}>"
+            ]
 
 
 def _heads(iri: str, result: Resolution, known: KnownEntities) -> set[str]:
@@ -146,8 +160,7 @@ def _heads(iri: str, result: Resolution, known: KnownEntities) -> set[str]:
     return {head_word(c.label) for c in result.candidates if c.iri == iri}
 
 
-def _references(sentences: list[Sentence], article: str, result: Resolution,
-                known: KnownEntities) -> None:
+def _references(sentences: list[Sentence], article: str, result: Resolution, known: KnownEntities) -> None:
     heads = EVENT_HEADS | ORGANIZATION_HEADS
     for sentence in sentences:
         covered = [(m.start, m.end) for m in result.mentions if m.sentence == sentence.number]
@@ -165,13 +178,15 @@ def _references(sentences: list[Sentence], article: str, result: Resolution,
             head = word.text.lower()
             named = []
             for mention in result.mentions:
-                if mention.start < word.start and mention.entity is not None \
-                        and mention.entity not in named \
-                        and head in _heads(mention.entity, result, known):
+                if (
+                    mention.start < word.start
+                    and mention.entity is not None
+                    and mention.entity not in named
+                    and head in _heads(mention.entity, result, known)
+                ):
                     named.append(mention.entity)
             start = items[index - 1].start
-            reference = Mention(sentence.number, start, word.end, article[start:word.end],
-                                how="context")
+            reference = Mention(sentence.number, start, word.end, article[start : word.end], how="context")
             if len(named) == 1:
                 reference.entity = named[0]
                 reference.candidate = named[0] not in known.entities
@@ -179,9 +194,10 @@ def _references(sentences: list[Sentence], article: str, result: Resolution,
                 reference.choices = tuple(sorted(named))
                 reference.how = "ambiguous"
                 reference.notes.append(
-                    f"ambiguous: \"{reference.text}\" may name "
+                    f'ambiguous: "{reference.text}" may name '
                     + " or ".join(f"<{c}>" for c in reference.choices)
-                    + "; the text does not settle which")
+                    + "; the text does not settle which"
+                )
             else:
                 continue
             result.mentions.append(reference)

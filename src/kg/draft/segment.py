@@ -16,8 +16,7 @@ from dataclasses import dataclass
 
 from syntok import segmenter  # type: ignore[import-untyped]
 
-_MONTH_ABBREVIATION = re.compile(
-    r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$")
+_MONTH_ABBREVIATION = re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$")
 _DAY_START = re.compile(r"^\d")
 _FINAL_STOP = ".!?:;…"
 
@@ -62,7 +61,7 @@ def _merge(paragraph: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         if merged:
-            previous = paragraph[merged[-1][0]:merged[-1][1]]
+            previous = paragraph[merged[-1][0] : merged[-1][1]]
             following = paragraph[start:end]
             unclosed = previous.count("(") > previous.count(")")
             if (_MONTH_ABBREVIATION.search(previous) and _DAY_START.match(following)) or unclosed:
@@ -83,9 +82,16 @@ def segment(text: str, *, headline: bool = False) -> list[Sentence]:
             if not stripped:
                 continue
             begin = offset + start + body.index(stripped[0])
-            sentences.append(Sentence(
-                number=len(sentences) + 1, text=stripped, start=begin,
-                end=begin + len(stripped), paragraph=index, headline=index == 0 and headline))
+            sentences.append(
+                Sentence(
+                    number=len(sentences) + 1,
+                    text=stripped,
+                    start=begin,
+                    end=begin + len(stripped),
+                    paragraph=index,
+                    headline=index == 0 and headline,
+                )
+            )
     return sentences
 
 

@@ -22,9 +22,11 @@ from kg.draft.segment import Sentence
 from kg.terms import Literal, NamedNode
 
 _VERBS = "|".join(SPEECH_VERBS)
-_MARKS = "\"«»“”„"
-_INTRODUCES = re.compile(r"(:\s*$)|\b(spoke|speaks|addressed|addresses|speech|said|says|"
-                         r"told|commented|stated)\b")
+_MARKS = '"«»“”„'
+_INTRODUCES = re.compile(
+    r"(:\s*$)|\b(spoke|speaks|addressed|addresses|speech|said|says|"
+    r"told|commented|stated)\b"
+)
 _REPORTED = re.compile(rf"^(?:,[^,]*,)?\s+(?:{_VERBS})\s+that\s+(?P<clause>.+?)[.!?…]?$")
 _ACCORDING = re.compile(r"^\s*,\s*(?P<clause>.+?)[.!?…]?$")
 
@@ -41,7 +43,7 @@ class Speech:
     complete: bool = True
 
     def words(self, article: str) -> str:
-        return article[self.start:self.end]
+        return article[self.start : self.end]
 
 
 def _persons(scope: Scope, number: int) -> list[Mention]:
@@ -54,11 +56,11 @@ def _speaker_after(scope: Scope, quoted: Quoted, sentence: Sentence) -> Mention 
     for person in _persons(scope, sentence.number):
         if person.start <= quoted.close_mark:
             continue
-        between = scope.article[quoted.close_mark + 1:person.start]
-        after = scope.article[person.end:sentence.end]
+        between = scope.article[quoted.close_mark + 1 : person.start]
+        after = scope.article[person.end : sentence.end]
         if re.fullmatch(rf"[\s,.\u2014\u2013-]*(?:(?:{_VERBS})\s+)?", between) and (
-                re.search(rf"({_VERBS})\s+$", between)
-                or re.match(rf"(?:,[^,]*,)?\s*(?:{_VERBS})\b", after)):
+            re.search(rf"({_VERBS})\s+$", between) or re.match(rf"(?:,[^,]*,)?\s*(?:{_VERBS})\b", after)
+        ):
             return person
     return None
 
@@ -67,7 +69,7 @@ def _speaker_before(scope: Scope, quoted: Quoted, sentence: Sentence) -> Mention
     for person in reversed(_persons(scope, sentence.number)):
         if person.end > quoted.open_mark:
             continue
-        between = scope.article[person.end:quoted.open_mark]
+        between = scope.article[person.end : quoted.open_mark]
         if re.fullmatch(rf"(?:,[^,]*,)?\s+(?:{_VERBS})\s*[:,]?\s*", between):
             return person
     return None
@@ -96,37 +98,52 @@ def find_speech(scope: Scope, quotations: list[Quoted]) -> list[Speech]:
         inside = _overlapping(scope, quoted.start, quoted.end)
         if not inside:
             continue
-        last = [s for s in scope.sentences if quoted.close_mark is not None
-                and s.start <= quoted.close_mark < s.end] or inside[-1:]
-        speaker = (_speaker_after(scope, quoted, last[0]) or _speaker_before(scope, quoted, inside[0])
-                   or _speaker_introduced(scope, inside[0]))
+        last = [
+            s
+            for s in scope.sentences
+            if quoted.close_mark is not None and s.start <= quoted.close_mark < s.end
+        ] or inside[-1:]
+        speaker = (
+            _speaker_after(scope, quoted, last[0])
+            or _speaker_before(scope, quoted, inside[0])
+            or _speaker_introduced(scope, inside[0])
+        )
         words = quoted.words(scope.article)
         start = scope.article.index(words, quoted.start) if words else quoted.start
-        found.append(Speech([s.number for s in inside], start, start + len(words), speaker,
-                            direct=True, complete=quoted.complete))
+        found.append(
+            Speech(
+                [s.number for s in inside],
+                start,
+                start + len(words),
+                speaker,
+                direct=True,
+                complete=quoted.complete,
+            )
+        )
     found.extend(_unmarked(scope, quotations))
     found.extend(_reported(scope, quotations))
     return sorted(found, key=lambda s: s.start)
 
 
 def _unmarked(scope: Scope, quotations: list[Quoted]) -> list[Speech]:
-    """"We had … . More than 20 … . Mikhail Labudin said." — speech without marks."""
+    """ "We had … . More than 20 … . Mikhail Labudin said." — speech without marks."""
     found: list[Speech] = []
     for sentence in scope.sentences:
         persons = _persons(scope, sentence.number)
         if len(persons) != 1:
             continue
         person = persons[0]
-        rest = (scope.article[sentence.start:person.start] + "NAME"
-                + scope.article[person.end:sentence.end])
+        rest = (
+            scope.article[sentence.start : person.start] + "NAME" + scope.article[person.end : sentence.end]
+        )
         if not re.fullmatch(rf"NAME\s+(?:{_VERBS})\s*[.]|(?:{_VERBS})\s+NAME\s*[.]", rest.strip()):
             continue
-        before = [s for s in scope.sentences if s.paragraph == sentence.paragraph
-                  and s.number < sentence.number]
+        before = [
+            s for s in scope.sentences if s.paragraph == sentence.paragraph and s.number < sentence.number
+        ]
         if not before or any(q.start < before[-1].end and before[0].start < q.end for q in quotations):
             continue
-        found.append(Speech([s.number for s in before], before[0].start, before[-1].end, person,
-                            direct=True))
+        found.append(Speech([s.number for s in before], before[0].start, before[-1].end, person, direct=True))
     return found
 
 
@@ -136,10 +153,11 @@ def _reported(scope: Scope, quotations: list[Quoted]) -> list[Speech]:
         if any(q.speech and q.start < sentence.end and sentence.start < q.end for q in quotations):
             continue
         for person in _persons(scope, sentence.number):
-            after = scope.article[person.end:sentence.end]
+            after = scope.article[person.end : sentence.end]
             match = _REPORTED.match(after)
-            if match is None and re.search(r"\bAccording to\s+$",
-                                           scope.article[sentence.start:person.start]):
+            if match is None and re.search(
+                r"\bAccording to\s+$", scope.article[sentence.start : person.start]
+            ):
                 match = _ACCORDING.match(after)
             if match is None:
                 continue
@@ -193,4 +211,4 @@ def _words(text: str) -> str:
 
 
 def _clip(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -30,9 +30,9 @@ class _Terms:
 
     def iri(self, value: str) -> str:
         for name, namespace in self.namespaces:
-            if value.startswith(namespace) and _LOCAL.match(value[len(namespace):]):
+            if value.startswith(namespace) and _LOCAL.match(value[len(namespace) :]):
                 self.used.add(name)
-                return f"{name}:{value[len(namespace):]}"
+                return f"{name}:{value[len(namespace) :]}"
         return f"<{value}>"
 
     def term(self, term: NamedNode | BlankNode | Literal) -> str:
@@ -40,15 +40,17 @@ class _Terms:
             return self.iri(term.value)
         if isinstance(term, BlankNode):
             return f"_:{term.value}"
-        text = '"' + _NEEDS_ESCAPE.sub(
-            lambda m: _ESCAPES.get(m.group(0)) or f"\\u{ord(m.group(0)):04X}", term.value) + '"'
+        text = (
+            '"'
+            + _NEEDS_ESCAPE.sub(lambda m: _ESCAPES.get(m.group(0)) or f"\\u{ord(m.group(0)):04X}", term.value)
+            + '"'
+        )
         if term.language:
             return f"{text}@{term.language}"
         datatype = term.datatype.value
         if datatype == XSD + "string":
             return text
-        if datatype in (XSD + "integer", XSD + "boolean") and re.fullmatch(r"-?\d+|true|false",
-                                                                         term.value):
+        if datatype in (XSD + "integer", XSD + "boolean") and re.fullmatch(r"-?\d+|true|false", term.value):
             return term.value
         return f"{text}^^{self.iri(datatype)}"
 
@@ -63,8 +65,11 @@ def review_trig(quads: Iterable[Quad], prefixes: Mapping[str, str] = PREFIXES) -
     graphs: dict[str, dict[str, list[tuple[str, str]]]] = {}
     for quad in quads:
         graph_name, subject, obj = quad.graph_name, quad.subject, quad.object
-        if not isinstance(graph_name, NamedNode) or not isinstance(subject, NamedNode) \
-                or not isinstance(obj, NamedNode | BlankNode | Literal):
+        if (
+            not isinstance(graph_name, NamedNode)
+            or not isinstance(subject, NamedNode)
+            or not isinstance(obj, NamedNode | BlankNode | Literal)
+        ):
             raise ValueError("a draft holds IRIs and literals in named graphs only")
         subjects = graphs.setdefault(graph_name.value, {})
         subjects.setdefault(subject.value, []).append((quad.predicate.value, terms.term(obj)))
@@ -81,6 +86,5 @@ def review_trig(quads: Iterable[Quad], prefixes: Mapping[str, str] = PREFIXES) -
             body.append("        .")
         body.append("}")
         body.append("")
-    header = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in prefixes.items()
-                     if name in terms.used)
+    header = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in prefixes.items() if name in terms.used)
     return header + "\n" + "\n".join(body)

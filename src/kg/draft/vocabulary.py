@@ -62,12 +62,16 @@ KIND_CLASSES: Final = {
 """The class each kind of candidate entity is typed with; a known entity's kind is the first
 of these its classes reach through ``rdfs:subClassOf``."""
 FEDERAL_SUBJECT: Final = KGO + "FederalSubject"
-CLASS_BY_HEAD: Final = {"region": FEDERAL_SUBJECT, "oblast": FEDERAL_SUBJECT,
-                        "krai": FEDERAL_SUBJECT}
+CLASS_BY_HEAD: Final = {"region": FEDERAL_SUBJECT, "oblast": FEDERAL_SUBJECT, "krai": FEDERAL_SUBJECT}
 """A finer class for a candidate whose name ends in one of these words ("Kaluga Region"): a
 federal subject is both a place and an organization that holds posts."""
-NOT_NAMED_CLASSES: Final = (ORG + "Post", SCHEMA + "CreativeWork",
-                            SCHEMA + "QuantitativeValue", PROV + "Entity", KGO + "Evidence")
+NOT_NAMED_CLASSES: Final = (
+    ORG + "Post",
+    SCHEMA + "CreativeWork",
+    SCHEMA + "QuantitativeValue",
+    PROV + "Entity",
+    KGO + "Evidence",
+)
 """Labelled nodes a text does not name (posts, quotations, claims, counts, agreements,
 sources): never matched against mentions. A labelled node of no class at all is."""
 
