@@ -86,7 +86,11 @@ class ProjectFiles:
 
     @property
     def is_bundled(self) -> bool:
-        return "_project" in self.root.parts
+        """Whether this is the project the package carries (read-only to ``add``)."""
+        try:
+            return self.root.resolve() == bundled_root().resolve()
+        except ProjectError:
+            return False
 
     def ontology_files(self) -> list[Path]:
         """The vocabulary files: every ``ontology/*.ttl`` except the shapes."""

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli import export, query, serve, store, validate
+from kg.cli import draft, export, query, serve, store, validate
 from kg.cli.context import Context
 from kg.errors import KgError
 from kg.store.factory import StoreOptions
@@ -55,7 +55,7 @@ def cli(ctx: click.Context, project: Path | None, store: Path | None, endpoint: 
     ctx.obj = Context(project, options, debug)
 
 
-for _module in (query, export, validate, store, serve):
+for _module in (query, export, validate, draft, store, serve):
     for _command in _module.commands:
         cli.add_command(_command)
 
