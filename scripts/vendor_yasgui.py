@@ -27,9 +27,8 @@ from pathlib import Path
 
 PACKAGE = "@zazuko/yasgui"
 VERSION = "4.6.2"
-INTEGRITY = ("sha512-Zw45KdPoAE1KRaAoxIHdQqeJxvaVG1oQdntw0hy0ktX35Zu8ZccuOLrXCLwR+GU+0xMzLw8Mjw6BkSZV2vUuQw==")
-BUILT = {"package/build/yasgui.min.js": "yasgui.min.js",
-         "package/build/yasgui.min.css": "yasgui.min.css"}
+INTEGRITY = "sha512-Zw45KdPoAE1KRaAoxIHdQqeJxvaVG1oQdntw0hy0ktX35Zu8ZccuOLrXCLwR+GU+0xMzLw8Mjw6BkSZV2vUuQw=="
+BUILT = {"package/build/yasgui.min.js": "yasgui.min.js", "package/build/yasgui.min.css": "yasgui.min.css"}
 SOURCE_MAP = "package/build/yasgui.min.js.map"
 TARGET = Path(__file__).resolve().parent.parent / "src" / "kg" / "server" / "static" / "yasgui"
 
@@ -62,8 +61,7 @@ class VendorError(Exception):
 
 
 def npm(*args: str, cwd: Path) -> str:
-    done = subprocess.run(["npm", *args], cwd=cwd, capture_output=True, text=True, timeout=600,
-                          check=False)
+    done = subprocess.run(["npm", *args], cwd=cwd, capture_output=True, text=True, timeout=600, check=False)
     if done.returncode != 0:
         raise VendorError(f"npm {' '.join(args)} failed: {done.stderr.strip()}")
     return done.stdout
@@ -118,8 +116,15 @@ def bundled_packages(source_map: bytes) -> list[str]:
 def licences(work: Path) -> dict[str, str]:
     """Each dependency's declared licence, from the lockfile npm resolves for the package."""
     (work / "package.json").write_text('{"name": "vendor", "version": "0.0.0", "private": true}')
-    npm("install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund",
-        f"{PACKAGE}@{VERSION}", cwd=work)
+    npm(
+        "install",
+        "--package-lock-only",
+        "--ignore-scripts",
+        "--no-audit",
+        "--no-fund",
+        f"{PACKAGE}@{VERSION}",
+        cwd=work,
+    )
     lock = json.loads((work / "package-lock.json").read_text())
     out = {}
     for key, entry in lock["packages"].items():
@@ -144,24 +149,31 @@ def build(target: Path) -> None:
         (target / "LICENSE").write_text(
             f"{PACKAGE} {VERSION} ({meta['license']})\n"
             f"Authors: {', '.join(h for h in holders if h)}\n"
-            f"Source: {meta['homepage']}\n\n{MIT}")
+            f"Source: {meta['homepage']}\n\n{MIT}"
+        )
         bundled = bundled_packages(files[SOURCE_MAP])
         width = max(len(name) for name in bundled)
         (target / "THIRD-PARTY").write_text(
-            f"Packages compiled into yasgui.min.js (from its source map), with the licence each\n"
-            f"declares in the npm registry:\n\n"
-            + "".join(f"{name.ljust(width)}  {declared.get(name, 'not declared')}\n"
-                      for name in bundled))
+            "Packages compiled into yasgui.min.js (from its source map), with the licence each\n"
+            "declares in the npm registry:\n\n"
+            + "".join(f"{name.ljust(width)}  {declared.get(name, 'not declared')}\n" for name in bundled)
+        )
         (target / "VERSION").write_text(f"{PACKAGE} {VERSION}\nintegrity {INTEGRITY}\n")
-        sums = [f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}\n"
-                for path in sorted(target.iterdir()) if path.name != "SHA256SUMS"]
+        sums = [
+            f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}\n"
+            for path in sorted(target.iterdir())
+            if path.name != "SHA256SUMS"
+        ]
         (target / "SHA256SUMS").write_text("".join(sums))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true",
-                        help="rebuild in a temporary folder and compare with the committed files")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="rebuild in a temporary folder and compare with the committed files",
+    )
     args = parser.parse_args()
     try:
         if not args.check:
@@ -171,13 +183,14 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="kg-vendor-check-") as temp:
             fresh = Path(temp) / "yasgui"
             build(fresh)
-            differ = [p.name for p in sorted(fresh.iterdir())
-                      if not (TARGET / p.name).exists()
-                      or (TARGET / p.name).read_bytes() != p.read_bytes()]
+            differ = [
+                p.name
+                for p in sorted(fresh.iterdir())
+                if not (TARGET / p.name).exists() or (TARGET / p.name).read_bytes() != p.read_bytes()
+            ]
             extra = sorted({p.name for p in TARGET.iterdir()} - {p.name for p in fresh.iterdir()})
             if differ or extra:
-                print(f"differs from the registry build: {', '.join(differ + extra)}",
-                      file=sys.stderr)
+                print(f"differs from the registry build: {', '.join(differ + extra)}", file=sys.stderr)
                 return 1
             print(f"{TARGET} is the registry's {PACKAGE} {VERSION}")
             return 0

@@ -18,14 +18,16 @@ from starlette.responses import Response
 
 from kg.server.http import HttpError
 
-MEDIA_TYPES: Final = MappingProxyType({
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".woff2": "font/woff2",
-    ".woff": "font/woff",
-})
+MEDIA_TYPES: Final = MappingProxyType(
+    {
+        ".css": "text/css; charset=utf-8",
+        ".js": "text/javascript; charset=utf-8",
+        ".svg": "image/svg+xml",
+        ".png": "image/png",
+        ".woff2": "font/woff2",
+        ".woff": "font/woff",
+    }
+)
 """What each served kind of file is sent as."""
 
 NOTICES: Final = frozenset({"LICENSE", "THIRD-PARTY", "VERSION", "SHA256SUMS"})
@@ -71,7 +73,6 @@ def static_endpoint(root: Path) -> Callable[[Request], Awaitable[Response]]:
         if found is None:
             raise HttpError(404, f"no file {request.url.path}")
         path, kind = found
-        return Response(path.read_bytes(), media_type=kind,
-                        headers={"Cache-Control": "public, max-age=3600"})
+        return Response(path.read_bytes(), media_type=kind, headers={"Cache-Control": "public, max-age=3600"})
 
     return static_file
