@@ -143,6 +143,21 @@ def _column(browser: object, index: int) -> list[str]:
     return cells
 
 
+def _label_header(browser: object) -> object:
+    from selenium.webdriver.common.by import By
+
+    return browser.find_elements(By.CSS_SELECTOR, "#yasgui .yasr table.dataTable thead th")[2]  # type: ignore[attr-defined]
+
+
+def _shown_in_order(browser: object, wait: object, order: list[str]) -> None:
+    from selenium.common.exceptions import TimeoutException
+
+    try:
+        wait.until(lambda b: _column(b, 2) == order)  # type: ignore[attr-defined]
+    except TimeoutException:
+        assert _column(browser, 2) == order
+
+
 def _hints(browser: object, wait: object, expected: str) -> list[str]:
     from selenium.webdriver.common.by import By
 
@@ -169,6 +184,7 @@ def _loaded_hosts(browser: object) -> set[str]:
 
 
 def test_the_query_editor_completes_runs_sorts_and_pages(driver: object, served: Served) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions
@@ -209,14 +225,15 @@ def test_the_query_editor_completes_runs_sorts_and_pages(driver: object, served:
     assert len(set(expected)) == len(expected) > 2, "the visits should have distinct names"
     assert sorted(_column(browser, 2), key=str.casefold) == [f'"{v}"@en' for v in expected]
 
-    header = browser.find_elements(By.CSS_SELECTOR, "#yasgui .yasr table.dataTable thead th")[2]  # type: ignore[attr-defined]
-    header.click()
-    assert _column(browser, 2) == [f'"{v}"@en' for v in expected]
+    ascending = [f'"{v}"@en' for v in expected]
+    for order in (ascending, ascending[::-1]):  # a click on the header sorts, the next reverses
+        _label_header(browser).click()
+        _shown_in_order(browser, wait, order)
+    _label_header(browser).click()  # back to the query's order, then ascending again
+    _label_header(browser).click()
+    _shown_in_order(browser, wait, ascending)
     screenshot(browser, ARTIFACTS / "query-editor.png")
     screenshot(browser, ROOT / "docs" / "screenshots" / "query-editor.png")
-    header = browser.find_elements(By.CSS_SELECTOR, "#yasgui .yasr table.dataTable thead th")[2]  # type: ignore[attr-defined]
-    header.click()
-    assert _column(browser, 2) == [f'"{v}"@en' for v in reversed(expected)]
 
     total = int(served.project.store.query(
         "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0].value)  # type: ignore[union-attr]
@@ -238,6 +255,16 @@ def test_the_query_editor_completes_runs_sorts_and_pages(driver: object, served:
         wait.until(lambda b, last=shown[-1]: int(_column(b, 0)[0]) == last + 1)
     assert numbers == list(range(1, total + 1))
     screenshot(browser, ARTIFACTS / "query-editor-last-page.png")
+
+    keys.send_keys(Keys.CONTROL, "a")
+    keys.send_keys(Keys.DELETE)
+    keys.send_keys("SELECT * WHERE { ?s foo:bar ?o }")
+    icon = wait.until(expected_conditions.presence_of_element_located(
+        (By.CSS_SELECTOR, "#yasgui .parseErrorIcon")))
+    ActionChains(browser).move_to_element(icon).perform()  # type: ignore[arg-type]
+    tip = wait.until(expected_conditions.visibility_of_element_located(
+        (By.CSS_SELECTOR, "#yasgui .parseErrorIcon .yasqe_tooltip")))
+    assert tip.text == "Prefix 'foo' is not defined"
 
     assert _loaded_hosts(browser) == {"127.0.0.1"}
     refused = [entry["message"] for entry in browser.get_log("browser")  # type: ignore[attr-defined]

@@ -16,7 +16,16 @@
   // string-hash of its text as `gripid`; a <style> never put in the document is never applied,
   // so one such placeholder per sheet is listed there.
   var RESIZER_SHEETS = [
-    " .grip-resizable{table-layout:fixed;} .grip-resizable > tbody > tr > td, .grip-resizable > tbody > tr > th{overflow:hidden} .grip-padding > tbody > tr > td, .grip-padding > tbody > tr > th{padding-left:0!important; padding-right:0!important;} .grip-container{ height:0px; position:relative;} .grip-handle{margin-left:-5px; position:absolute; z-index:5; } .grip-handle .grip-resizable{position:absolute;background-color:red;filter:alpha(opacity=1);opacity:0;width:10px;height:100%;cursor: col-resize;top:0px} .grip-lastgrip{position:absolute; width:1px; } .grip-drag{ border-left:1px dotted black;\t} .grip-flex{width:auto!important;} .grip-handle.grip-disabledgrip .grip-resizable{cursor:default; display:none;}",
+    " .grip-resizable{table-layout:fixed;} " +
+      ".grip-resizable > tbody > tr > td, .grip-resizable > tbody > tr > th{overflow:hidden} " +
+      ".grip-padding > tbody > tr > td, .grip-padding > tbody > tr > th{padding-left:0!important; padding-right:0!important;} " +
+      ".grip-container{ height:0px; position:relative;} " +
+      ".grip-handle{margin-left:-5px; position:absolute; z-index:5; } " +
+      ".grip-handle .grip-resizable{position:absolute;background-color:red;filter:alpha(opacity=1);opacity:0;width:10px;height:100%;cursor: col-resize;top:0px} " +
+      ".grip-lastgrip{position:absolute; width:1px; } " +
+      ".grip-drag{ border-left:1px dotted black;\t} " +
+      ".grip-flex{width:auto!important;} " +
+      ".grip-handle.grip-disabledgrip .grip-resizable{cursor:default; display:none;}",
     "*{cursor:col-resize!important}",
   ];
 
@@ -153,7 +162,7 @@
       yasr: { prefixes: prefixes },
       persistenceId: "kg-query-editor",
     });
-    window.kgQueryEditor = yasgui;
+    window.kgQueryEditor = yasgui;  // the editor, for scripts and tests of this page
 
     var examples = document.getElementById("examples");
     if (examples) {
