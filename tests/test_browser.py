@@ -2,7 +2,10 @@
 
 A person opens the home page, searches "Great Stone", follows the hit to the entity page, reads
 both of its names and the sentence behind its agreement, then runs the visited-sites query
-form and reads five rows. Screenshots go to tests/artifacts/ (and one to docs/screenshots/).
+form and reads five rows. On the SPARQL page they write a query in the editor (YASGUI) with
+prefix and class completion, run it, sort the table, and page through the whole graph; with
+JavaScript off, the same page's plain form still answers. Screenshots go to tests/artifacts/
+(and two to docs/screenshots/).
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ def driver() -> Iterator[object]:
                      "--disable-sync", "--window-size=1280,1000",
                      f"--user-data-dir={profile}"):
         options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     browser = webdriver.Chrome(service=webdriver.ChromeService(
         executable_path=str(CHROMEDRIVER)), options=options)
     browser.set_page_load_timeout(60)
@@ -124,3 +127,166 @@ def test_markup_in_a_label_stays_text_in_the_browser(driver: object) -> None:
         with pytest.raises(NoAlertPresentException):
             browser.switch_to.alert.text  # type: ignore[attr-defined]  # noqa: B018
         screenshot(browser, ARTIFACTS / "escaped-label.png")
+
+
+def _editor_text(browser: object) -> str:
+    text: str = browser.execute_script(  # type: ignore[attr-defined]
+        "return window.kgQueryEditor.getTab().getYasqe().getValue()")
+    return text
+
+
+def _column(browser: object, index: int) -> list[str]:
+    cells: list[str] = browser.execute_script(  # type: ignore[attr-defined]
+        "var i = arguments[0];"
+        "return Array.from(document.querySelectorAll('#yasgui .yasr table.dataTable tbody tr'))"
+        ".map(function (row) { return row.cells[i].textContent; })", index)
+    return cells
+
+
+def _label_header(browser: object) -> object:
+    from selenium.webdriver.common.by import By
+
+    return browser.find_elements(By.CSS_SELECTOR, "#yasgui .yasr table.dataTable thead th")[2]  # type: ignore[attr-defined]
+
+
+def _shown_in_order(browser: object, wait: object, order: list[str]) -> None:
+    from selenium.common.exceptions import TimeoutException
+
+    try:
+        wait.until(lambda b: _column(b, 2) == order)  # type: ignore[attr-defined]
+    except TimeoutException:
+        assert _column(browser, 2) == order
+
+
+def _hints(browser: object, wait: object, expected: str) -> list[str]:
+    from selenium.webdriver.common.by import By
+
+    def shown(b: object) -> list[str] | bool:
+        texts = [h.text for h in b.find_elements(By.CSS_SELECTOR, ".CodeMirror-hints li")]  # type: ignore[attr-defined]
+        return texts if expected in texts else False
+
+    return wait.until(shown)  # type: ignore[attr-defined, no-any-return]
+
+
+def _loaded_hosts(browser: object) -> set[str]:
+    """The hosts of every http(s) request the pages made since the last call."""
+    import json
+    from urllib.parse import urlsplit
+
+    hosts = set()
+    for entry in browser.get_log("performance"):  # type: ignore[attr-defined]
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            url = urlsplit(message["params"]["request"]["url"])
+            if url.scheme in ("http", "https", "ws", "wss"):
+                hosts.add(url.hostname or "")
+    return hosts
+
+
+def test_the_query_editor_completes_runs_sorts_and_pages(driver: object, served: Served) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser = driver
+    wait = WebDriverWait(browser, 30)  # type: ignore[arg-type]
+    _loaded_hosts(browser)
+    browser.get(served.url + "/query")  # type: ignore[attr-defined]
+    wait.until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "#yasgui .CodeMirror")))
+    assert not browser.find_element(By.ID, "plain-query").is_displayed()  # type: ignore[attr-defined]
+    browser.find_element(By.CSS_SELECTOR, "#yasgui .CodeMirror").click()  # type: ignore[attr-defined]
+    keys = browser.find_element(By.CSS_SELECTOR, "#yasgui .CodeMirror textarea")  # type: ignore[attr-defined]
+    keys.send_keys(Keys.CONTROL, "a")
+    keys.send_keys(Keys.DELETE)
+
+    skos = "skos: <http://www.w3.org/2004/02/skos/core#>"
+    keys.send_keys("PREFIX sk")  # the prefix list opens by itself in a PREFIX line
+    assert _hints(browser, wait, skos) == [skos]
+    keys.send_keys(Keys.ENTER)
+    assert _editor_text(browser) == "PREFIX " + skos
+    keys.send_keys(Keys.END, Keys.ENTER, "SELECT ?visit ?label WHERE {", Keys.ENTER, "?visit a kgo:SiteV")
+    keys.send_keys(Keys.CONTROL, " ")  # classes come from the graph itself
+    assert "kgo:SiteVisit" in _hints(browser, wait, "kgo:SiteVisit")
+    keys.send_keys(Keys.ENTER)
+    keys.send_keys(" ; skos:prefLabel ?label .", Keys.ENTER, 'FILTER(LANG(?label) = "en")', Keys.ENTER, "}")
+    written = _editor_text(browser)
+    body = ('SELECT ?visit ?label WHERE { ?visit a kgo:SiteVisit ; skos:prefLabel ?label . '
+            'FILTER(LANG(?label) = "en") }')
+    assert " ".join(written.split()) == f"PREFIX {skos} {body}"
+    assert not browser.find_elements(By.CSS_SELECTOR, "#yasgui .parseErrorIcon")  # type: ignore[attr-defined]
+    keys.send_keys(Keys.CONTROL, Keys.ENTER)
+    wait.until(expected_conditions.presence_of_element_located(
+        (By.CSS_SELECTOR, "#yasgui .yasr table.dataTable tbody tr")))
+    # the same query through the library, which predeclares every prefix
+    expected = sorted((str(row[1].value) for row in served.project.query(body).rows
+                       if row[1] is not None), key=str.casefold)
+    assert len(set(expected)) == len(expected) > 2, "the visits should have distinct names"
+    assert sorted(_column(browser, 2), key=str.casefold) == [f'"{v}"@en' for v in expected]
+
+    ascending = [f'"{v}"@en' for v in expected]
+    for order in (ascending, ascending[::-1]):  # a click on the header sorts, the next reverses
+        _label_header(browser).click()
+        _shown_in_order(browser, wait, order)
+    _label_header(browser).click()  # back to the query's order, then ascending again
+    _label_header(browser).click()
+    _shown_in_order(browser, wait, ascending)
+    screenshot(browser, ARTIFACTS / "query-editor.png")
+    screenshot(browser, ROOT / "docs" / "screenshots" / "query-editor.png")
+
+    total = int(served.project.store.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0].value)  # type: ignore[union-attr]
+    assert total > 700
+    keys.send_keys(Keys.CONTROL, "a")
+    keys.send_keys(Keys.DELETE)
+    keys.send_keys("SELECT * WHERE { ?s ?p ?o }", Keys.CONTROL, Keys.ENTER)
+    wait.until(expected_conditions.text_to_be_present_in_element(
+        (By.CSS_SELECTOR, "#yasgui .yasr_response_chip"), f"{total} results"))
+    numbers: list[int] = []
+    for _ in range(total // 10):  # bounded: 50 rows a page
+        shown = [int(n) for n in _column(browser, 0)]
+        assert len(shown) <= 50
+        numbers.extend(shown)
+        following = browser.find_element(By.CSS_SELECTOR, "#yasgui .dt-paging-button.next")  # type: ignore[attr-defined]
+        if "disabled" in (following.get_attribute("class") or ""):
+            break
+        following.click()
+        wait.until(lambda b, last=shown[-1]: int(_column(b, 0)[0]) == last + 1)
+    assert numbers == list(range(1, total + 1))
+    screenshot(browser, ARTIFACTS / "query-editor-last-page.png")
+
+    keys.send_keys(Keys.CONTROL, "a")
+    keys.send_keys(Keys.DELETE)
+    keys.send_keys("SELECT * WHERE { ?s foo:bar ?o }")
+    icon = wait.until(expected_conditions.presence_of_element_located(
+        (By.CSS_SELECTOR, "#yasgui .parseErrorIcon")))
+    ActionChains(browser).move_to_element(icon).perform()  # type: ignore[arg-type]
+    tip = wait.until(expected_conditions.visibility_of_element_located(
+        (By.CSS_SELECTOR, "#yasgui .parseErrorIcon .yasqe_tooltip")))
+    assert tip.text == "Prefix 'foo' is not defined"
+
+    assert _loaded_hosts(browser) == {"127.0.0.1"}
+    refused = [entry["message"] for entry in browser.get_log("browser")  # type: ignore[attr-defined]
+               if "Content Security Policy" in entry["message"]]
+    assert refused == [], "the editor breaks the page's Content-Security-Policy"
+
+
+def test_the_sparql_page_answers_without_javascript(driver: object, served: Served) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser = driver
+    wait = WebDriverWait(browser, 30)  # type: ignore[arg-type]
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})  # type: ignore[attr-defined]
+    try:
+        browser.get(served.url + "/query")  # type: ignore[attr-defined]
+        assert not browser.find_element(By.ID, "editor").is_displayed()  # type: ignore[attr-defined]
+        browser.find_element(By.ID, "run").click()  # type: ignore[attr-defined]
+        wait.until(expected_conditions.presence_of_element_located((By.ID, "row-count")))
+        rows = browser.find_elements(By.CSS_SELECTOR, "table.results tbody tr")  # type: ignore[attr-defined]
+        assert len(rows) == int(browser.find_element(By.ID, "row-count").text) > 0  # type: ignore[attr-defined]
+        screenshot(browser, ARTIFACTS / "query-without-javascript.png")
+    finally:
+        browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})  # type: ignore[attr-defined]

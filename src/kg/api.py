@@ -12,7 +12,7 @@ import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kg.canonical import canonical_trig, canonical_turtle
 from kg.contribute import AddOutcome, plan_add, plan_removal, stage, writable
@@ -21,6 +21,7 @@ from kg.namespaces import KGO, ONTOLOGY_GRAPH, PREFIXES, PROV, RDF, RDFS, SKOS
 from kg.project import ProjectFiles, data_quads, find_root, ontology_quads, shapes_quads
 from kg.queries import NamedQuery, find, parse_value
 from kg.rdfio import format_named, parse_bytes, parse_file, serialize
+from kg.rdfs import subclasses
 from kg.results import QueryResult
 from kg.store.base import QueryRequest, Store, Trial
 from kg.terms import DefaultGraph, NamedNode, Quad, Term, term_value
@@ -119,19 +120,21 @@ class Project:
         if ext == "jsonld":
             context = load_context(self.files.context_path)
             if frame_class is not None:
-                roots = self._instances(frame_class)
-                return dumps(frame(quads, context, roots)).encode()
+                return dumps(frame(quads, context, self._frame_types(frame_class))).encode()
             return dumps(compact(quads, context)).encode()
         ordered = sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject),
                                                q.predicate.value, str(q.object)))
         return serialize(ordered, chosen, prefixes=dict(PREFIXES)) or b""
 
-    def _instances(self, class_text: str) -> set[Term]:
-        cls = parse_value(class_text, "iri", "frame")
-        result = self.store.query(QueryRequest(
-            "SELECT DISTINCT ?x WHERE { ?x a/rdfs:subClassOf* ?class }",
-            bindings={"class": cls}, prefixes=PREFIXES))
-        return {row[0] for row in result.rows if row[0] is not None}
+    def frame_document(self, class_text: str) -> dict[str, Any]:
+        """The JSON-LD frame ``export("jsonld", frame_class=...)`` applies: the class and its
+        subclasses (RDFS over ``ontology/``) as ``@type``, the project context (docs/jsonld.md)."""
+        from kg.jsonld import frame_document, load_context
+
+        return frame_document(load_context(self.files.context_path), self._frame_types(class_text))
+
+    def _frame_types(self, class_text: str) -> list[str]:
+        return subclasses(self.vocabulary, parse_value(class_text, "iri", "frame").value)
 
     # -- validation ------------------------------------------------------------------------
     @functools.cached_property

@@ -1,226 +1,177 @@
-"""Compact JSON-LD with the project's context, and entity-centred framed documents.
+"""Compact and framed JSON-LD with the project's context, by pyld (a JSON-LD 1.1 processor).
 
-The compaction is done here, not by a general JSON-LD processor: the context is the project's
-own, so each predicate has at most one term, chosen only when the term's type coercion fits
-the value (an ``@id`` term for an IRI, a datatype term for a literal of that datatype). Anything
-else falls back to a compact IRI and an explicit value object, which any JSON-LD 1.1 processor
-expands back to the same triples; the tests check that with pyld.
+Quads go to pyld as an RDF dataset (``from_rdf``), and come back compacted or framed with the
+project context, which is inline: pyld is given a document loader that refuses every URL, so
+nothing is ever fetched, whatever a context or a frame names. The frames are plain JSON-LD 1.1
+frames (:func:`frame_document`), documented in ``docs/jsonld.md``, so any processor reproduces
+``kg export --frame`` from ``kg export --format jsonld``.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import Any, NoReturn
 
-from kg.errors import ProjectError
-from kg.namespaces import RDF, XSD
+from kg.errors import InputError, ProjectError
 from kg.terms import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Term, Triple
 
-_TYPE = RDF + "type"
-
-
-@dataclass(frozen=True)
-class _TermDef:
-    term: str
-    iri: str
-    coercion: str | None
-    container: str | None
+FRAME_OPTIONS: Mapping[str, Any] = {"omitGraph": False}
+"""The pyld options of ``kg export --frame`` besides the loader: always a top-level ``@graph``."""
 
 
 class Context:
-    """The parts of a JSON-LD context that compaction needs."""
+    """The project's JSON-LD context: ``document`` as read (``{"@context": ...}``), ``raw`` the
+    context object itself, which every output carries inline."""
 
     def __init__(self, document: Mapping[str, Any]) -> None:
-        self.document = dict(document)
-        raw = self.document.get("@context", self.document)
-        if isinstance(raw, list):
-            merged: dict[str, Any] = {}
-            for part in raw:
-                if not isinstance(part, dict):
-                    raise ProjectError("the project context must be inline (no remote contexts)")
-                merged.update(part)
-            raw = merged
-        if not isinstance(raw, dict):
-            raise ProjectError("the project context must be a JSON object")
-        self.raw: dict[str, Any] = raw
+        raw = document.get("@context", document)
+        parts = raw if isinstance(raw, list) else [raw]
+        if not all(isinstance(part, dict) for part in parts):
+            raise ProjectError("the project context must be inline (no remote contexts)")
+        self.raw: dict[str, Any] | list[Any] = raw
+        self.document: dict[str, Any] = {"@context": raw}
         self.prefixes: dict[str, str] = {}
-        self.by_iri: dict[str, list[_TermDef]] = defaultdict(list)
-        self.type_alias = "@type"
-        self.id_alias = "@id"
-        for term, value in raw.items():
-            if term.startswith("@"):
-                continue
-            if value == "@type":
-                self.type_alias = term
-                continue
-            if value == "@id":
-                self.id_alias = term
-                continue
-            if isinstance(value, str):
-                iri = self.expand(value)
-                if iri.endswith(("/", "#")):
-                    self.prefixes[term] = iri
-                self.by_iri[iri].append(_TermDef(term, iri, None, None))
-            elif isinstance(value, dict) and "@id" in value and "@reverse" not in value:
-                iri = self.expand(value["@id"])
-                coercion = value.get("@type")
-                if coercion not in (None, "@id", "@vocab"):
-                    coercion = self.expand(coercion)
-                if "@language" in value:
-                    continue  # language-coerced terms: values stay explicit
-                self.by_iri[iri].append(_TermDef(term, iri, coercion, value.get("@container")))
-
-    def expand(self, value: str) -> str:
-        prefix, sep, local = value.partition(":")
-        if sep and not local.startswith("//"):
-            target = self.raw.get(prefix)
-            if isinstance(target, str):
-                return self.expand(target) + local
-            if isinstance(target, dict) and isinstance(target.get("@id"), str):
-                return self.expand(target["@id"]) + local
-        return value
+        for part in parts:
+            for term, value in part.items():
+                if isinstance(value, str) and value.endswith(("/", "#")) and not term.startswith("@"):
+                    self.prefixes[term] = value
 
     def compact_iri(self, iri: str) -> str:
-        best = ""
-        for prefix, ns in self.prefixes.items():
-            if iri.startswith(ns) and len(ns) > len(self.prefixes.get(best, "")):
-                local = iri[len(ns):]
-                if local and not local.startswith("//"):
-                    best = prefix
-        if not best:
-            return iri
-        return f"{best}:{iri[len(self.prefixes[best]):]}"
-
-    def key_and_value(self, predicate: str, obj: Term) -> tuple[str, Any]:
-        for definition in self.by_iri.get(predicate, ()):
-            if definition.container not in (None, "@set"):
-                continue
-            if isinstance(obj, NamedNode) and definition.coercion == "@id":
-                return definition.term, self.compact_iri(obj.value)
-            if isinstance(obj, Literal) and not obj.language and \
-                    definition.coercion == obj.datatype.value:
-                return definition.term, obj.value
-            if definition.coercion is None:
-                return definition.term, self.value_object(obj)
-        return self.compact_iri(predicate), self.value_object(obj)
-
-    def value_object(self, obj: Term) -> Any:
-        if isinstance(obj, NamedNode):
-            return {"@id": self.compact_iri(obj.value)}
-        if isinstance(obj, BlankNode):
-            return {"@id": f"_:{obj.value}"}
-        if obj.language:
-            return {"@value": obj.value, "@language": obj.language}
-        if obj.datatype.value == XSD + "string":
-            return obj.value
-        return {"@value": obj.value, "@type": self.compact_iri(obj.datatype.value)}
+        """``iri`` as a compact IRI with the longest matching prefix, or unchanged."""
+        best = max(
+            (p for p, ns in self.prefixes.items() if iri.startswith(ns) and len(iri) > len(ns)),
+            key=lambda p: len(self.prefixes[p]),
+            default=None,
+        )
+        return iri if best is None else f"{best}:{iri[len(self.prefixes[best]) :]}"
 
 
 def load_context(path: Path) -> Context:
     try:
-        return Context(json.loads(path.read_text(encoding="utf-8")))
+        document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ProjectError(f"{path}: the project has no JSON-LD context file") from None
     except json.JSONDecodeError as error:
         raise ProjectError(f"{path}:{error.lineno}:{error.colno}: {error.msg}") from None
+    if not isinstance(document, dict):
+        raise ProjectError(f"{path}: a JSON-LD context file holds an object")
+    try:
+        return Context(document)
+    except ProjectError as error:
+        raise ProjectError(f"{path}: {error}") from None
 
 
-def _node_id(context: Context, node: Term | DefaultGraph) -> str:
-    if isinstance(node, BlankNode):
-        return f"_:{node.value}"
-    return context.compact_iri(node.value)  # type: ignore[union-attr]
+def _pyld() -> ModuleType:
+    """pyld's processor, imported when JSON-LD is asked for rather than with every command."""
+    return importlib.import_module("pyld.jsonld")
 
 
-def _sort_key(node: Term) -> tuple[int, str]:
-    return (1 if isinstance(node, BlankNode) else 0, node.value)
+def refuse_remote(url: str, options: Mapping[str, Any] | None = None) -> NoReturn:
+    """pyld's document loader here: every document a JSON-LD processor would fetch is refused."""
+    raise _pyld().JsonLdError(
+        f"kg never fetches JSON-LD documents ({url})",
+        "jsonld.LoadDocumentError",
+        code="loading document failed",
+    )
 
 
-def _node_objects(context: Context, triples: Iterable[Quad | Triple]) -> list[dict[str, Any]]:
-    by_subject: dict[Any, list[tuple[str, Any]]] = defaultdict(list)
-    for t in triples:
-        by_subject[t.subject].append((t.predicate.value, t.object))
-    nodes = []
-    for subject in sorted(by_subject, key=_sort_key):
-        node: dict[str, Any] = {context.id_alias: _node_id(context, subject)}
-        types = sorted(o.value for p, o in by_subject[subject]
-                       if p == _TYPE and isinstance(o, NamedNode))
-        if types:
-            node[context.type_alias] = [context.compact_iri(t) for t in types]
-        properties: dict[str, list[Any]] = defaultdict(list)
-        for predicate, obj in sorted(by_subject[subject], key=lambda po: (po[0], _sort_key(po[1]))):
-            if predicate == _TYPE and isinstance(obj, NamedNode):
-                continue
-            key, value = context.key_and_value(predicate, obj)
-            properties[key].append(value)
-        for key in sorted(properties):
-            values = properties[key]
-            node[key] = values[0] if len(values) == 1 else values
-        nodes.append(node)
-    return nodes
+def _options(**extra: Any) -> dict[str, Any]:
+    return {"documentLoader": refuse_remote, **extra}
+
+
+def _fail(error: Exception) -> NoReturn:
+    cause: BaseException = error
+    while cause.__cause__ is not None:
+        cause = cause.__cause__
+    raise InputError(f"JSON-LD: {cause}") from None
+
+
+def _rdf_term(term: Term | Triple | DefaultGraph) -> dict[str, str]:
+    if isinstance(term, Triple):
+        raise InputError("JSON-LD 1.1 cannot express a quoted triple; export it as N-Quads or TriG")
+    if isinstance(term, BlankNode):
+        return {"type": "blank node", "value": f"_:{term.value}"}
+    if isinstance(term, Literal):
+        out = {"type": "literal", "value": term.value, "datatype": term.datatype.value}
+        if term.language:
+            out["language"] = term.language
+        return out
+    assert isinstance(term, NamedNode)
+    return {"type": "IRI", "value": term.value}
+
+
+def rdf_dataset(quads: Iterable[Quad | Triple]) -> dict[str, list[dict[str, Any]]]:
+    """The quads as pyld's RDF dataset, in a fixed order (so the output is the same bytes)."""
+    dataset: dict[str, list[dict[str, Any]]] = {"@default": []}
+    ordered = sorted(
+        quads,
+        key=lambda q: (str(getattr(q, "graph_name", "")), str(q.subject), q.predicate.value, str(q.object)),
+    )
+    for q in ordered:
+        graph = getattr(q, "graph_name", DefaultGraph())
+        name = "@default" if isinstance(graph, DefaultGraph) else _rdf_term(graph)["value"]
+        dataset.setdefault(name, []).append(
+            {
+                "subject": _rdf_term(q.subject),
+                "predicate": _rdf_term(q.predicate),
+                "object": _rdf_term(q.object),
+            }
+        )
+    return dataset
+
+
+def expanded(quads: Iterable[Quad | Triple]) -> list[Any]:
+    """Expanded JSON-LD for the quads: default-graph nodes, then one object per named graph."""
+    pyld = _pyld()
+    try:
+        out: list[Any] = pyld.from_rdf(rdf_dataset(quads), _options())
+    except pyld.JsonLdError as error:
+        _fail(error)
+    return out
 
 
 def compact(quads: Iterable[Quad], context: Context) -> dict[str, Any]:
     """A compact JSON-LD document: default-graph nodes at the top, named graphs under ``@graph``."""
-    by_graph: dict[Any, list[Quad]] = defaultdict(list)
-    for q in quads:
-        by_graph[q.graph_name].append(q)
-    graph_items: list[dict[str, Any]] = []
-    if DefaultGraph() in by_graph:
-        graph_items.extend(_node_objects(context, by_graph.pop(DefaultGraph())))
-    for name in sorted(by_graph, key=_sort_key):
-        graph_items.append({context.id_alias: _node_id(context, name),
-                            "@graph": _node_objects(context, by_graph[name])})
-    return {"@context": context.raw, "@graph": graph_items}
+    pyld = _pyld()
+    try:
+        document: dict[str, Any] = pyld.compact(expanded(quads), context.document, _options())
+    except pyld.JsonLdError as error:
+        _fail(error)
+    return _with_graph(document, context)
 
 
-def frame(triples: Iterable[Quad | Triple], context: Context, roots: set[Term]) -> dict[str, Any]:
-    """Entity-centred documents: each root with what it points to, and what points to it,
-    embedded one level deep (graph names are dropped)."""
-    items = [Triple(t.subject, t.predicate, t.object) for t in triples]
-    nodes = {n[context.id_alias]: n for n in _node_objects(context, items)}
-    root_ids = {_node_id(context, r) for r in roots}
-    id_terms = {d.term for defs in context.by_iri.values() for d in defs if d.coercion == "@id"}
-    incoming: dict[Any, list[Triple]] = defaultdict(list)
-    for t in items:
-        if t.object in roots and t.predicate.value != _TYPE:
-            incoming[t.object].append(t)
-    documents = []
-    for root in sorted(roots, key=_sort_key):
-        root_id = _node_id(context, root)
-        document = dict(nodes.get(root_id, {context.id_alias: root_id}))
-        for key, value in list(document.items()):
-            if key in (context.id_alias, context.type_alias):
-                continue
-            document[key] = _embed(value, nodes, root_ids, coerced=key in id_terms)
-        reverse: dict[str, list[Any]] = defaultdict(list)
-        for t in sorted(incoming.get(root, []), key=lambda t: (t.predicate.value, str(t.subject))):
-            subject_id = _node_id(context, t.subject)  # type: ignore[arg-type]
-            node = nodes.get(subject_id, {context.id_alias: subject_id})
-            reverse[context.compact_iri(t.predicate.value)].append(
-                {k: v for k, v in node.items() if v != root_id})
-        if reverse:
-            document["@reverse"] = dict(reverse)
-        documents.append(document)
-    return {"@context": context.raw, "@graph": documents}
+def frame_document(context: Context, types: Sequence[str]) -> dict[str, Any]:
+    """The frame that picks the nodes of any of ``types`` (IRIs), with the project context.
+
+    Everything else is JSON-LD 1.1's defaults: ``@embed: @once`` (what a node points to is
+    nested, each node once per framed document), ``@explicit: false`` (every property kept).
+    """
+    return {"@context": context.raw, "@type": [context.compact_iri(t) for t in types]}
 
 
-def _embed(value: Any, nodes: dict[str, dict[str, Any]], root_ids: set[str], *,
-           coerced: bool) -> Any:
-    """The node object a reference points to, in place of the reference (roots stay references)."""
-    if isinstance(value, list):
-        return [_embed(v, nodes, root_ids, coerced=coerced) for v in value]
-    target = None
-    if isinstance(value, dict) and set(value) == {"@id"}:
-        target = value["@id"]
-    elif coerced and isinstance(value, str):
-        target = value
-    if target is not None and target in nodes and target not in root_ids:
-        return nodes[target]
-    return value
+def frame(triples: Iterable[Quad | Triple], context: Context, types: Sequence[str]) -> dict[str, Any]:
+    """One framed document per node of any of ``types``, over the merged graph (each fact once,
+    whatever graphs state it), as ``pyld.jsonld.frame`` gives with :func:`frame_document`."""
+    pyld = _pyld()
+    try:
+        document: dict[str, Any] = pyld.frame(
+            expanded(triples), frame_document(context, types), _options(**FRAME_OPTIONS)
+        )
+    except pyld.JsonLdError as error:
+        _fail(error)
+    return _with_graph(document, context)
+
+
+def _with_graph(document: dict[str, Any], context: Context) -> dict[str, Any]:
+    """The same document with its nodes under ``@graph`` even when there is only one."""
+    if "@graph" in document:
+        return {"@context": context.raw, "@graph": document["@graph"]}
+    nodes = {k: v for k, v in document.items() if k != "@context"}
+    return {"@context": context.raw, "@graph": [nodes] if nodes else []}
 
 
 def dumps(document: Mapping[str, Any]) -> str:

@@ -11,6 +11,7 @@ import click
 from kg.cli.context import Context, errors
 from kg.errors import UsageError
 
+
 @click.command("init")
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option(

@@ -19,6 +19,7 @@ from starlette.templating import Jinja2Templates
 
 from kg.errors import KgError
 from kg.server import pages, sparql
+from kg.server.assets import static_endpoint
 from kg.server.http import BodyLimit, HttpError, SecurityHeaders, json_error, status_of, wants_html
 from kg.server.settings import Settings
 from kg.server.state import ServerState, state_of
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from kg.api import Project
 
 HERE = Path(__file__).resolve().parent
-STATIC = {"style.css": "text/css; charset=utf-8"}
 
 
 def _templates() -> Jinja2Templates:
@@ -45,14 +45,6 @@ def _runner(project: Project, settings: Settings) -> WorkerPool | InlineRunner:
     if store.snapshot() is None:  # in memory: forked workers inherit the store
         return WorkerPool(project, size=settings.workers)
     return WorkerPool(project, size=settings.workers, snapshots=Reopened(project))
-
-
-async def static_file(request: Request) -> Response:
-    name = request.path_params["name"]
-    if name not in STATIC:
-        raise HttpError(404, f"no file {request.url.path}")
-    return Response((HERE / "static" / name).read_bytes(), media_type=STATIC[name],
-                    headers={"Cache-Control": "public, max-age=3600"})
 
 
 def error_response(request: Request, status: int, detail: str,
@@ -125,7 +117,7 @@ def create_app(project: Project, settings: Settings | None = None) -> Starlette:
               methods=["GET", "HEAD", "PUT", "POST", "DELETE"]),
         Route("/id/{name:path}", pages.entity_page, methods=["GET", "HEAD"]),
         Route("/graph/{name:path}", pages.entity_page, methods=["GET", "HEAD"]),
-        Route("/static/{name}", static_file, methods=["GET", "HEAD"]),
+        Route("/static/{name:path}", static_endpoint(HERE / "static"), methods=["GET", "HEAD"]),
     ]
     middleware = [Middleware(SecurityHeaders), Middleware(BodyLimit, limit=chosen.max_body)]
     if chosen.cors_origin:

@@ -18,6 +18,7 @@ from kg.errors import KgError, ParameterError
 from kg.namespaces import KGG, KGR, PREFIXES, shorten
 from kg.queries import NamedQuery
 from kg.rdfio import FORMATS
+from kg.server.editor import editor_settings
 from kg.server.http import HTML, HttpError, negotiate
 from kg.server.sparql import RDF_MEDIA, rdf_body, refuse_remote, result_response
 from kg.server.state import state_of
@@ -158,6 +159,7 @@ async def sparql_page(request: Request) -> Response:
         "text": text or default, "answer": answer, "error": error,
         "table": result_table(answer.result, answer.labels) if answer else None,
         "prefixes": list(PREFIXES.items()),
+        "editor": editor_settings(state.project.named_queries),
     }, status=400 if error else 200)
 
 
