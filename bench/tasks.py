@@ -27,6 +27,8 @@ from kg.api import Project
 from kg.binding import bind
 from kg.project import ProjectFiles, find_root
 from kg.queries import NamedQuery
+from kg.store.base import Store
+from kg.store.disk import DiskStore
 from kg.store.embedded import EmbeddedStore
 from kg.validate.fast import validate_store
 from peers import nquads_to_graph, pyshacl_findings
@@ -58,7 +60,7 @@ def clock(action: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - start, value
 
 
-def project(store: EmbeddedStore) -> Project:
+def project(store: Store) -> Project:
     return Project(ProjectFiles(find_root(ROOT)), store)
 
 
@@ -71,8 +73,8 @@ def memory_store(path: str) -> EmbeddedStore:
 # -- load ----------------------------------------------------------------------------------
 def load_kg(path: str, directory: str) -> dict[str, Any]:
     def run() -> int:
-        store = EmbeddedStore(Path(directory))
-        count = store.load_file(Path(path), "nq")
+        store = DiskStore(Path(directory))
+        count = store.load([Path(path)], "nq").quads
         store.close()
         return count
 
@@ -111,8 +113,9 @@ def _touch(solutions: pyoxigraph.QuerySolutions) -> int:
 
 def queries_kg(path: str, repetitions: str) -> dict[str, Any]:
     reps = int(repetitions)
-    store = EmbeddedStore()
-    store.engine.bulk_load(path=path, format=pyoxigraph.RdfFormat.N_QUADS)
+    store = memory_store(path)
+    raw = pyoxigraph.Store()
+    raw.bulk_load(path=path, format=pyoxigraph.RdfFormat.N_QUADS)
     proj = project(store)
     out: dict[str, Any] = {}
     for name, named in sorted(proj.named_queries.items()):
@@ -125,7 +128,7 @@ def queries_kg(path: str, repetitions: str) -> dict[str, Any]:
             lib_times.append(seconds)
             rows = len(result.rows)
             seconds, raw_rows = clock(lambda t=text: _touch(  # type: ignore[misc]
-                store.engine.query(t, use_default_graph_as_union=True)))
+                raw.query(t, use_default_graph_as_union=True)))
             raw_times.append(seconds)
         out[name] = {"kg": statistics.median(lib_times), "oxigraph": statistics.median(raw_times),
                      "rows": rows, "raw_rows": raw_rows, "text": text}
@@ -209,7 +212,7 @@ def validate_pyshacl(path: str, out: str) -> dict[str, Any]:
 
 
 def delta_kg(directory: str, change: str, repetitions: str) -> dict[str, Any]:
-    proj = project(EmbeddedStore(Path(directory), read_only=True))
+    proj = project(DiskStore(Path(directory), read_only=True))
     times = []
     report = None
     for _ in range(int(repetitions)):

@@ -237,7 +237,7 @@ def test_the_query_editor_completes_runs_sorts_and_pages(driver: object, served:
 
     total = int(served.project.store.query(
         "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0].value)  # type: ignore[union-attr]
-    assert total > 700
+    assert total > 600  # every distinct fact of the bundled graph
     keys.send_keys(Keys.CONTROL, "a")
     keys.send_keys(Keys.DELETE)
     keys.send_keys("SELECT * WHERE { ?s ?p ?o }", Keys.CONTROL, Keys.ENTER)

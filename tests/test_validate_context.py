@@ -120,18 +120,18 @@ def test_fail_on_warning_turns_warnings_into_failure(project: kg.Project, tmp_pa
 def test_context_follows_backwards_only_the_links_the_shapes_follow_backwards(
         project: kg.Project) -> None:
     from kg.terms import NamedNode
-    from kg.validate.delta import backward_predicates, neighbourhood
+    from kg.validate.context import backward_predicates, neighbourhood
 
-    backward = {n.value for n in backward_predicates(project.shapes)}
-    assert backward == {"http://www.w3.org/ns/org#hasSite",        # sh:inversePath
-                        "http://www.w3.org/ns/prov#wasGeneratedBy",  # sh:inversePath
-                        "https://schema.org/superEvent",            # ^schema:superEvent
-                        "https://schema.org/subEvent"}              # ?value schema:subEvent $this
-    belarus = NamedNode("https://kg.example.org/id/belarus")
-    contained = "https://schema.org/containedInPlace"
-    everything = neighbourhood(project.store, [belarus])
-    lean = neighbourhood(project.store, [belarus],
-                         backward=backward_predicates(project.shapes))
-    # every site placed in Belarus points at it; none of those links is context for the shapes
-    assert any(t.predicate.value == contained and t.object == belarus for t in everything)
-    assert not any(t.predicate.value == contained and t.object == belarus for t in lean)
+    reads = [step for check in project.judge_shapes.compiled.checks for step in check.reads]
+    backward = {n.value for n in backward_predicates(reads) or ()}
+    assert {"http://www.w3.org/ns/org#hasSite",          # sh:inversePath
+            "http://www.w3.org/ns/prov#wasGeneratedBy",  # sh:inversePath
+            "https://schema.org/superEvent"} <= backward  # ^schema:superEvent in a constraint
+    held_by = "http://www.w3.org/ns/org#heldBy"
+    assert held_by not in backward  # no shape asks who holds a person's posts
+    labudin = NamedNode("https://kg.example.org/id/mikhail-labudin")
+    everything = neighbourhood(project.store, [labudin])
+    lean = neighbourhood(project.store, [labudin], backward=backward_predicates(reads))
+    assert any(t.predicate.value == held_by and t.object == labudin for t in everything)
+    assert not any(t.predicate.value == held_by and t.object == labudin for t in lean)
+    assert all(t.predicate.value in backward for t in lean if t.object == labudin)
