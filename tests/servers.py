@@ -118,8 +118,9 @@ def _tail(log: Path, lines: int = 30) -> str:
 
 
 @contextmanager
-def oxigraph_server(folder: Path) -> Iterator[SparqlServer]:
-    """``oxigraph serve`` on a free port, its default graph the union of all graphs."""
+def oxigraph_server(folder: Path, *, union: bool = True) -> Iterator[SparqlServer]:
+    """``oxigraph serve`` on a free port; with ``union``, its default graph the union of all
+    graphs (``--union-default-graph``), else its own (the stock setting)."""
     binary = program("oxigraph")
     require(binary is not None, "the Oxigraph server (`oxigraph`, PyPI package oxigraph) "
                                 "is not installed")
@@ -130,7 +131,7 @@ def oxigraph_server(folder: Path) -> Iterator[SparqlServer]:
     with log.open("wb") as out:
         process = subprocess.Popen(
             [binary, "serve", "--location", str(folder / "data"), "--bind",
-             f"127.0.0.1:{port}", "--union-default-graph"],
+             f"127.0.0.1:{port}", *(["--union-default-graph"] if union else [])],
             stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -220,6 +221,13 @@ def virtuoso_server(folder: Path) -> Iterator[SparqlServer]:
 @pytest.fixture(scope="session")
 def oxigraph_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparqlServer]:
     with oxigraph_server(tmp_path_factory.mktemp("oxigraph-server")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def oxigraph_stock_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparqlServer]:
+    """Oxigraph server as it starts by default: its default graph is not the union."""
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph-stock"), union=False) as server:
         yield server
 
 

@@ -23,11 +23,13 @@ from kg.store.bulk import rebuild
 from kg.store.disk import open_disk_store
 from kg.store.remote import RemoteStore
 from kg.terms import BlankNode, DefaultGraph, Literal, Quad, Term
-from servers import SparqlServer, oxigraph_endpoint, virtuoso_endpoint
+from servers import SparqlServer, oxigraph_endpoint, oxigraph_stock_endpoint, virtuoso_endpoint
 
-__all__ = ["oxigraph_endpoint", "virtuoso_endpoint"]  # fixtures, used by name
+__all__ = ["oxigraph_endpoint", "oxigraph_stock_endpoint", "virtuoso_endpoint"]  # fixtures, used by name
 
-BACKENDS = ["memory", "disk", "oxigraph-server", "virtuoso"]
+BACKENDS = ["memory", "disk", "oxigraph-server", "oxigraph-stock", "virtuoso"]
+FIXTURES = {"oxigraph-server": "oxigraph_endpoint", "oxigraph-stock": "oxigraph_stock_endpoint",
+            "virtuoso": "virtuoso_endpoint"}
 
 _VIRTUOSO_PATHS = ("Virtuoso 7.2 loses solutions of property paths with * or + steps when they "
                    "are joined with other patterns or start from a VALUES-bound variable")
@@ -101,8 +103,7 @@ def backend(request: pytest.FixtureRequest, engine: str, project_dir: Path, tmp_
     if engine == "disk":
         store = open_disk_store(tmp_path / "store", project_dir)
     else:
-        fixture = "oxigraph_endpoint" if engine == "oxigraph-server" else "virtuoso_endpoint"
-        server: SparqlServer = request.getfixturevalue(fixture)
+        server: SparqlServer = request.getfixturevalue(FIXTURES[engine])
         store = RemoteStore(server.query_url, **server.store_options())
         rebuild(store, files)
     with store:
@@ -115,8 +116,10 @@ def _cell(term: Term | None) -> str | None:
     return "_:" if isinstance(term, BlankNode) else str(term)
 
 
-def _rows(result: QueryResult) -> set[tuple[str | None, ...]]:
-    return {tuple(_cell(t) for t in row) for row in result.rows}
+def _rows(result: QueryResult) -> list[tuple[str | None, ...]]:
+    """The rows, as a sorted list: a row seen twice counts twice (set semantics is checked)."""
+    return sorted((tuple(_cell(t) for t in row) for row in result.rows),
+                  key=lambda row: [str(c) for c in row])
 
 
 def _example(query: NamedQuery) -> dict[str, str] | None:
@@ -232,3 +235,43 @@ def test_a_refused_add_changes_nothing(backend: kg.Project, tmp_path: Path) -> N
         backend.add([lonely])
     assert sorted(map(str, backend.store.quads())) == before
     assert not (backend.files.data_dir / "lonely.trig").exists()
+
+
+def test_each_fact_is_seen_once(backend: kg.Project, reference: kg.Project) -> None:
+    """A fact stated by several sentences lives in several graphs, and a query without
+    DISTINCT still sees it once, on every engine (the facts view)."""
+    names = "SELECT ?name WHERE { ?p a foaf:Person ; foaf:name ?name }"
+    got = [row[0].value for row in backend.query(names).rows if row[0] is not None]
+    assert got and len(got) == len(set(got))
+    assert sorted(got) == sorted(r[0].value for r in reference.query(names).rows if r[0])
+    shared = backend.query("SELECT ?s ?p ?o WHERE { GRAPH ?g1 { ?s ?p ?o } GRAPH ?g2 "
+                           "{ ?s ?p ?o } FILTER(?g1 != ?g2) } LIMIT 1").rows
+    assert shared, "the project states some fact in two sentences"
+    s, p, o = shared[0]
+    count = backend.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {s} {p} {o} }}").rows[0][0]
+    assert count is not None and int(count.value) == 1
+    assert backend.stats().triples == reference.stats().triples
+
+
+def test_an_endpoint_without_a_facts_view_is_an_error_not_an_empty_answer(
+        oxigraph_stock_endpoint: SparqlServer) -> None:
+    from kg.errors import EndpointError
+    from kg.terms import Literal, NamedNode, Quad
+
+    store = RemoteStore(oxigraph_stock_endpoint.query_url,
+                        **oxigraph_stock_endpoint.store_options())
+    store.clear()
+    foreign = "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/s> " \
+              "<http://example.org/p> \"written by another tool\" } }"
+    store.update(foreign)
+    try:
+        with pytest.raises(EndpointError, match="no facts view"):
+            store.query("SELECT * WHERE { ?s ?p ?o }")
+        store.clear()
+        store.change([Quad(NamedNode("http://example.org/s"), NamedNode("http://example.org/p"),
+                           Literal("written by kg"), NamedNode("http://example.org/g"))])
+        fresh = RemoteStore(oxigraph_stock_endpoint.query_url,
+                            **oxigraph_stock_endpoint.store_options())
+        assert len(fresh.query("SELECT * WHERE { ?s ?p ?o }").rows) == 1
+    finally:
+        store.clear()

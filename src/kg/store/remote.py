@@ -457,8 +457,8 @@ def _on_facts(sparql: str) -> str:
     ``GRAPH <urn:kg:facts> { ... }``, inside which ``GRAPH ?g`` still reaches the named graphs.
     (The short form ``CONSTRUCT WHERE`` is left as it is: its pattern is its template.)"""
     body = sparql[prologue(sparql).end:]
-    words = [t.text.upper() for t in tokens(body) if t.kind == "word"][:2]
-    if words == ["CONSTRUCT", "WHERE"]:
+    first = [t.text.upper() for t in itertools.islice(tokens(body), 2)]
+    if first == ["CONSTRUCT", "WHERE"]:
         return sparql
     start, end = where_span(sparql)
     return f"{sparql[:start]} GRAPH {_FACTS} {{{sparql[start:end]}}} {sparql[end:]}"
