@@ -21,3 +21,10 @@ def test_the_reference_covers_every_command_and_every_option() -> None:
             for option in getattr(parameter, "opts", []):
                 if option.startswith("--"):
                     assert option in text, (name, option)
+
+
+def test_the_export_help_names_the_formats_export_writes() -> None:
+    from kg.api import EXPORT_FORMATS
+    from kg.cli.export import FORMATS
+
+    assert FORMATS == EXPORT_FORMATS

@@ -7,9 +7,9 @@ import io
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from html import escape as _html_escape
 from typing import TYPE_CHECKING, Any
 from typing import Literal as TypingLiteral
-from xml.sax.saxutils import escape, quoteattr
 
 from kg.errors import UsageError
 from kg.terms import XSD_STRING, BlankNode, Literal, NamedNode, Term, Triple
@@ -136,6 +136,16 @@ def _to_json(result: QueryResult) -> bytes:
         ]
         doc = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
     return json.dumps(doc, ensure_ascii=False).encode()
+
+
+def escape(text: str) -> str:
+    """``text`` as XML character data."""
+    return _html_escape(text, quote=False)
+
+
+def quoteattr(text: str) -> str:
+    """``text`` as a quoted XML attribute value."""
+    return f'"{_html_escape(text, quote=True)}"'
 
 
 def _xml_term(term: Term) -> str:

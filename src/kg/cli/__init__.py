@@ -17,7 +17,6 @@ import click
 from kg.cli import draft, export, query, serve, store, validate
 from kg.cli.context import Context
 from kg.errors import KgError
-from kg.store.factory import StoreOptions
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -50,6 +49,8 @@ def cli(ctx: click.Context, project: Path | None, store: Path | None, endpoint: 
       kg query visited-sites
       kg --store graph.db validate --all
     """
+    from kg.store.factory import StoreOptions
+
     options = StoreOptions(path=store, endpoint=endpoint, update_endpoint=update_endpoint,
                            gsp_endpoint=gsp_endpoint, user=user, password=password)
     ctx.obj = Context(project, options, debug)

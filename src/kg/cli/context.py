@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from kg.errors import KgError, UsageError
-from kg.store.factory import StoreOptions, open_store
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from kg.api import Project
+    from kg.store.factory import StoreOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -39,6 +39,7 @@ class Context:
     def project(self) -> Project:
         if self._project is None:
             from kg.api import open_project
+            from kg.store.factory import open_store
 
             store = open_store(self.store_options, self.project_path)
             self._project = open_project(self.project_path, store=store)

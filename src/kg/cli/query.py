@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kg.cli.context import Context, console, errors, parse_params, write
 from kg.errors import UsageError
-from kg.results import RESULT_FORMATS, QueryResult
-from kg.terms import BlankNode, Literal, Term
+
+if TYPE_CHECKING:
+    from kg.results import QueryResult
+    from kg.terms import Term
 
 
 @click.command("queries")
@@ -28,6 +31,7 @@ def queries_command(obj: Context) -> None:
 
 def _display(term: Term | None) -> str:
     from kg.namespaces import shorten
+    from kg.terms import BlankNode, Literal
 
     if term is None:
         return ""
@@ -97,6 +101,8 @@ def query_command(obj: Context, name: str | None, expression: str | None, params
 
 
 def emit_result(result: QueryResult, fmt: str, output: Path | None) -> None:
+    from kg.results import RESULT_FORMATS
+
     fmt = fmt.lower()
     if result.kind == "graph":
         from kg.canonical import canonical_turtle
