@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from conftest import ROOT
-
 from kg.cli import cli
 from kg.cli.reference import reference
 
