@@ -48,6 +48,34 @@ def project_dir(tmp_path: Path) -> Path:
 
 def run_kg(*args: str | Path, cwd: Path | None = None, input: str | None = None,
            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the ``kg`` command line in this process (as ``kg.cli.main``, with its standard
+    streams, environment and working directory swapped in) and capture its output. Not for
+    threads: use :func:`run_kg_process` there, and where a real process matters."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    argv = [str(a) for a in args]
+    runner = CliRunner()
+    previous = Path.cwd()
+    code = 0
+    with runner.isolation(input=input, env={"COLUMNS": "200", **(env or {})}) as streams:
+        os.chdir(cwd or ROOT)
+        try:
+            main(argv)
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        finally:
+            os.chdir(previous)
+            sys.stdout.flush()
+            sys.stderr.flush()
+        out, err = streams[0].getvalue(), streams[1].getvalue()
+    return subprocess.CompletedProcess([*KG, *argv], code, out.decode("utf-8", "replace"),
+                                       err.decode("utf-8", "replace"))
+
+
+def run_kg_process(*args: str | Path, cwd: Path | None = None, input: str | None = None,
+                   env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the ``kg`` command line in a subprocess and capture its output."""
     full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
     return subprocess.run(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from pyld import jsonld  # noqa: F401  (the JSON-LD tests use it; here it proves it installed)
-from tests.conftest import ROOT, run_kg, tree_bytes
+from tests.conftest import ROOT, run_kg, run_kg_process, tree_bytes
 
 
 def test_queries_lists_names_titles_and_parameters() -> None:
@@ -156,7 +156,7 @@ def test_a_folder_that_is_not_a_project(tmp_path: Path) -> None:
 
 
 def test_debug_shows_the_traceback() -> None:
-    result = run_kg("--debug", "query", "no-such-query")
+    result = run_kg_process("--debug", "query", "no-such-query")
     assert result.returncode != 0
     assert "Traceback" in result.stderr
 

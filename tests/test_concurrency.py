@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_kg
+from conftest import run_kg_process
 from kg.errors import UsageError
 from kg.store.disk import DiskStore, open_disk_store
 
@@ -130,7 +130,7 @@ def test_readers_see_each_add_whole_or_not_at_all(project_dir: Path, store_path:
 
     def query_with_the_command_line() -> None:
         while not stop.exists():
-            result = run_kg("--project", project_dir, "--store", store_path, "query",
+            result = run_kg_process("--project", project_dir, "--store", store_path, "query",
                             "-e", COUNTS, "-f", "json")
             if result.returncode != 0:
                 cli_observations.append({"error": result.stderr.strip()})
@@ -138,14 +138,14 @@ def test_readers_see_each_add_whole_or_not_at_all(project_dir: Path, store_path:
             rows = json.loads(result.stdout)["results"]["bindings"]
             cli_observations.append(
                 {"counts": {row["g"]["value"]: int(row["n"]["value"]) for row in rows}})
-            stats = run_kg("--project", project_dir, "--store", store_path, "stats")
+            stats = run_kg_process("--project", project_dir, "--store", store_path, "stats")
             if stats.returncode != 0:
                 cli_observations.append({"error": stats.stderr.strip()})
 
     cli_reader = threading.Thread(target=query_with_the_command_line)
     try:
         cli_reader.start()
-        adds = [run_kg("--project", project_dir, "--store", store_path, "add", source)
+        adds = [run_kg_process("--project", project_dir, "--store", store_path, "add", source)
                 for source in sources]
     finally:
         stop.touch()
@@ -216,11 +216,11 @@ def test_the_command_line_reads_beside_a_writer_but_a_second_writer_is_refused(
     source = tmp_path / "meeting-1.trig"
     source.write_text(CONTRIBUTION.format(n=1), encoding="utf-8")
     with DiskStore(store_path):  # a writer holds the store
-        query = run_kg("--project", project_dir, "--store", store_path, "query",
+        query = run_kg_process("--project", project_dir, "--store", store_path, "query",
                        "-e", COUNTS, "-f", "json")
-        export = run_kg("--project", project_dir, "--store", store_path, "export", "-f", "nq")
-        stats = run_kg("--project", project_dir, "--store", store_path, "stats")
-        add = run_kg("--project", project_dir, "--store", store_path, "add", source)
+        export = run_kg_process("--project", project_dir, "--store", store_path, "export", "-f", "nq")
+        stats = run_kg_process("--project", project_dir, "--store", store_path, "stats")
+        add = run_kg_process("--project", project_dir, "--store", store_path, "add", source)
     assert query.returncode == 0, query.stderr
     assert export.returncode == 0 and export.stdout.count("\n") > 700, export.stderr
     assert stats.returncode == 0 and "triples in" in stats.stdout, stats.stderr
