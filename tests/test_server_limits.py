@@ -36,7 +36,7 @@ def test_runaway_query_is_cut_while_another_client_is_served(served: Served) -> 
     thread = threading.Thread(target=runaway)
     thread.start()
     served_meanwhile = 0
-    with served.client() as client:
+    with served.client(source="127.0.0.2") as client:  # another client: another address
         while thread.is_alive():
             response = client.get("/sparql", params={"query": QUICK},
                                   headers={"Accept": "application/sparql-results+json"})

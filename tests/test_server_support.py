@@ -45,7 +45,11 @@ class Served:
         pids: list[int] = self.app.state.kg.runner.pids()
         return pids
 
-    def client(self, **kwargs: object) -> httpx.Client:
+    def client(self, source: str | None = None, **kwargs: object) -> httpx.Client:
+        """A client; ``source`` (a loopback address such as 127.0.0.2) makes it another
+        client to the server, which shares its workers by client address."""
+        if source is not None:
+            kwargs["transport"] = httpx.HTTPTransport(local_address=source)
         return httpx.Client(base_url=self.url, timeout=60, **kwargs)  # type: ignore[arg-type]
 
 

@@ -13,12 +13,15 @@ working for callers who do not know ``kg``.
     ├── InputError (ValueError)                 bad input data
     │   ├── RdfSyntaxError (SyntaxError)        file:line:column of malformed RDF
     │   ├── UnsafeInputError                    DOCTYPE / external entity / remote JSON-LD context
+    │   │   └── CanonicalizationLimitError      blank nodes too symmetric to label in the budget
     │   └── UnreadableInputError (OSError)      a path that cannot be read
     ├── QueryError (ValueError)
     │   ├── QuerySyntaxError (SyntaxError)      line:column of malformed SPARQL
     │   ├── UnknownQueryError (LookupError)     no named query of that name
     │   ├── ParameterError                      missing, unknown or ill-typed parameter
     │   ├── ReadOnlyQueryError                  an UPDATE sent where only queries are allowed
+    │   ├── RemoteAccessRefused                 SERVICE or LOAD where fetching is not allowed
+    │   ├── ResultTooLargeError                 a result over its byte or memory limit
     │   └── QueryTimeoutError (TimeoutError)    a query that ran past its time limit
     ├── StoreError (RuntimeError)               the engine failed or refused
     │   ├── StaleStoreError                     data/ changed since the store was built
@@ -36,6 +39,7 @@ if TYPE_CHECKING:
     from kg.validate.report import ValidationReport
 
 __all__ = [
+    "CanonicalizationLimitError",
     "EndpointError",
     "InputError",
     "KgError",
@@ -44,6 +48,8 @@ __all__ = [
     "QueryError",
     "QuerySyntaxError",
     "QueryTimeoutError",
+    "RemoteAccessRefused",
+    "ResultTooLargeError",
     "RdfSyntaxError",
     "ReadOnlyQueryError",
     "StaleStoreError",
@@ -124,6 +130,11 @@ class UnsafeInputError(InputError):
     resolve an XML external entity or DOCTYPE."""
 
 
+class CanonicalizationLimitError(UnsafeInputError):
+    """Blank nodes so symmetric that labelling them canonically would exceed the work budget
+    (see :mod:`kg.rdfc`)."""
+
+
 class UnreadableInputError(InputError, OSError):
     """A path that does not exist or cannot be read."""
 
@@ -160,6 +171,16 @@ class ReadOnlyQueryError(QueryError):
 
 class QueryTimeoutError(QueryError, TimeoutError):
     """A query that did not finish within its time limit; it was stopped."""
+
+
+class RemoteAccessRefused(QueryError):
+    """A query or update that would make ``kg`` fetch a URL (``SERVICE``, ``LOAD``) where that
+    is not allowed."""
+
+
+class ResultTooLargeError(QueryError):
+    """A result larger than its limit in bytes, or a query that needed more memory than a
+    query worker may use; it was stopped."""
 
 
 class StoreError(KgError, RuntimeError):

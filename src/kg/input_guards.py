@@ -3,14 +3,17 @@ error becomes ``file:line:column: what is wrong``.
 
 Refused: RDF/XML with a DOCTYPE or entity declaration anywhere (entities expand without bound
 or read local files), JSON-LD asking for a remote context (never fetched), nesting deeper than
-real documents use (the parsers' stack or time would not survive it), UTF-16/UTF-32 input.
+real documents use (the parsers' stack or time would not survive it), UTF-16/UTF-32 input, and
+anything but a regular file: a device (``/dev/zero`` never ends), a FIFO or a socket.
 """
 
 from __future__ import annotations
 
 import array
 import itertools
+import os
 import re
+import stat
 import xml.parsers.expat
 from collections.abc import Callable
 from pathlib import Path
@@ -357,12 +360,39 @@ def token_too_large(source: str, fmt: RdfFormat, data: bytes | None,
         "a single literal, IRI or name longer than the parser's 16 MiB limit is refused",
         path=source, line=line, column=column)
 
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
 def open_input(path: str | Path) -> IO[bytes]:
+    """``path`` opened for reading, if it is a regular file.
+
+    It is opened without blocking (opening a FIFO would wait for a writer) and checked once
+    open, so that what is read is what was checked.
+    """
     try:
-        return Path(path).open("rb")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
         raise UnreadableInputError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise UnreadableInputError(f"{path}: is a directory, not an RDF file") from None
     except OSError as error:
         raise UnreadableInputError(f"{path}: cannot be read ({error.strerror})") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise UnreadableInputError(f"{path}: is {_kind(mode)}, not an RDF file; kg reads "
+                                       "regular files only")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise

@@ -17,6 +17,7 @@ import pyoxigraph
 from kg.errors import (
     KgError,
     RdfSyntaxError,
+    UnsafeInputError,
 )
 from kg.formats import (
     FORMATS,
@@ -48,19 +49,26 @@ from kg.input_guards import (
 from kg.terms import Quad, Triple
 
 __all__ = [
-    "FORMATS", "JSON_LD", "MAX_JSON_DEPTH", "MAX_XML_DEPTH", "N_QUADS", "N_TRIPLES", "RDF_XML",
+    "FORMATS", "JSON_LD", "MAX_INPUT_BYTES", "MAX_JSON_DEPTH", "MAX_XML_DEPTH", "N_QUADS", "N_TRIPLES", "RDF_XML",
     "TRIG", "TURTLE", "RdfFormat", "format_named", "guarded", "guess_format", "iter_parse_file",
     "parse_bytes", "parse_file", "read_bytes", "serialize",
 ]
 
 
-def read_bytes(path: str | Path) -> bytes:
-    """The bytes of ``path``, or an :class:`UnreadableInputError` naming it."""
+MAX_INPUT_BYTES = 256 * 1024 * 1024
+"""Bytes a file read whole (``kg add``, ``kg validate``) may hold: far above any contribution,
+well below what its parsed quads would need in memory. ``kg load`` streams and has no cap."""
+
+
+def read_bytes(path: str | Path, max_bytes: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of ``path``, or an :class:`UnreadableInputError` naming it (also for devices,
+    FIFOs and sockets); an :class:`UnsafeInputError` if it holds more than ``max_bytes``."""
     with open_input(path) as handle:
-        return handle.read()
-
-
-
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise UnsafeInputError(f"{path}: larger than the {max_bytes}-byte limit for one input "
+                               "file (--max-input-bytes); load large files with `kg load`")
+    return data
 
 def parse_bytes(
     data: bytes,
@@ -103,10 +111,11 @@ def parse_bytes(
 
 
 def parse_file(path: str | Path, fmt: RdfFormat | str | None = None,
-               *, base_iri: str | None = None) -> list[Quad]:
-    """Every quad in the file at ``path`` (format guessed from its extension if not given)."""
+               *, base_iri: str | None = None, max_bytes: int = MAX_INPUT_BYTES) -> list[Quad]:
+    """Every quad in the file at ``path`` (format guessed from its extension if not given);
+    files over ``max_bytes`` are refused (see :func:`read_bytes`)."""
     chosen = fmt if isinstance(fmt, RdfFormat) else guess_format(path, fmt)
-    return parse_bytes(read_bytes(path), chosen, source=str(path), base_iri=base_iri)
+    return parse_bytes(read_bytes(path, max_bytes), chosen, source=str(path), base_iri=base_iri)
 
 
 def iter_parse_file(path: str | Path, fmt: RdfFormat, *, base_iri: str | None = None

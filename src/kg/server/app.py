@@ -19,10 +19,20 @@ from starlette.templating import Jinja2Templates
 
 from kg.errors import KgError
 from kg.server import pages, sparql
-from kg.server.http import BodyLimit, HttpError, SecurityHeaders, json_error, status_of, wants_html
+from kg.server.defences import Defences, plan_defences
+from kg.server.http import (
+    AllowedHosts,
+    BodyLimit,
+    HttpError,
+    SecurityHeaders,
+    allowed_host_names,
+    json_error,
+    status_of,
+    wants_html,
+)
 from kg.server.settings import Settings
 from kg.server.state import ServerState, state_of
-from kg.server.workers import InlineRunner, WorkerPool
+from kg.store.pool import InlineRunner, WorkerPool
 
 if TYPE_CHECKING:
     from kg.api import Project
@@ -38,18 +48,22 @@ def _templates() -> Jinja2Templates:
     return Jinja2Templates(env=environment)
 
 
-def _runner(project: Project, settings: Settings) -> WorkerPool | InlineRunner:
+def _runner(project: Project, settings: Settings, defences: Defences
+            ) -> WorkerPool | InlineRunner:
     from kg.store.embedded import EmbeddedStore
 
     store = project.store
-    if not isinstance(store, EmbeddedStore):
+    if not isinstance(store, EmbeddedStore) or not defences.workers:
         return InlineRunner(project)
+    options = {"size": settings.workers, "confinement": defences.confinement,
+               "per_owner": settings.share}
     if store.path is None:
-        return WorkerPool(project, size=settings.workers)
-    from kg.server.snapshots import DiskSnapshots
+        return WorkerPool(project, **options)  # type: ignore[arg-type]
+    from kg.server.snapshots import DiskSnapshots, clean_leftovers
 
-    return WorkerPool(project, size=settings.workers,
-                      snapshots=DiskSnapshots(store, project.files))
+    clean_leftovers(store.path)
+    return WorkerPool(project, snapshots=DiskSnapshots(store, project.files),
+                      **options)  # type: ignore[arg-type]
 
 
 async def static_file(request: Request) -> Response:
@@ -99,13 +113,23 @@ async def _on_crash(request: Request, error: Exception) -> Response:
     return error_response(request, 500, "the server failed to answer; see its log")
 
 
-def create_app(project: Project, settings: Settings | None = None) -> Starlette:
-    """The web application for ``project``: start it with any ASGI server (``kg serve``)."""
+def create_app(project: Project, settings: Settings | None = None, *,
+               defences: Defences | None = None) -> Starlette:
+    """The web application for ``project``: start it with any ASGI server (``kg serve``).
+
+    ``defences`` are those :func:`~kg.server.defences.plan_defences` finds (by default, found
+    when the application starts).
+    """
     chosen = settings or Settings()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        state = ServerState(project, chosen, _runner(project, chosen), _templates())
+        from kg.server import federation
+
+        planned = defences or plan_defences(project, chosen)
+        federation.preload()  # the parser, imported once and inherited by every worker
+        state = ServerState(project, chosen, _runner(project, chosen, planned), _templates())
+        app.state.defences = planned
         if chosen.allow_updates:
             lock = getattr(project.store, "lock", None)
             if lock is not None:
@@ -134,7 +158,11 @@ def create_app(project: Project, settings: Settings | None = None) -> Starlette:
         Route("/graph/{name:path}", pages.entity_page, methods=["GET", "HEAD"]),
         Route("/static/{name}", static_file, methods=["GET", "HEAD"]),
     ]
-    middleware = [Middleware(SecurityHeaders), Middleware(BodyLimit, limit=chosen.max_body)]
+    middleware = [
+        Middleware(AllowedHosts, names=allowed_host_names(chosen.host, chosen.allowed_hosts)),
+        Middleware(SecurityHeaders),
+        Middleware(BodyLimit, limit=chosen.max_body, seconds=chosen.client_timeout),
+    ]
     if chosen.cors_origin:
         middleware.insert(0, Middleware(
             CORSMiddleware, allow_origins=list(chosen.cors_origin),

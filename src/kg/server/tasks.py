@@ -1,7 +1,9 @@
 """What the server asks of the store: each function runs in a query worker.
 
-Every function takes the :class:`~kg.api.Project` first and returns plain, picklable values
-(RDF terms, strings, dataclasses), so that the worker can send them back to the server.
+Every function takes the :class:`~kg.api.Project` first and returns plain, picklable values:
+the finished bytes of an answer (:class:`~kg.server.render.Rendered`), or small views for
+pages whose values are already clipped for display. Serialization, canonical labelling and the
+SERVICE/LOAD check all happen here, inside the worker, under ``--timeout``.
 """
 
 from __future__ import annotations
@@ -9,17 +11,21 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from kg.binding import bind
 from kg.errors import StoreError, UsageError
 from kg.namespaces import FOAF, KGO, KGR, PREFIXES, PROV, RDF, RDFS, SKOS, sparql_prologue
 from kg.results import QueryResult
+from kg.server.federation import Kind, refuse_remote
+from kg.server.render import Rendered, checked, clip, rdf_body, read_bounded, render_result
 from kg.terms import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Term, Triple
 
 if TYPE_CHECKING:
     from kg.api import Project, Stats
+    from kg.server.changes import GraphTarget
+    from kg.server.views import Table
     from kg.validate.report import ValidationReport
 
 LABEL_PREDICATES = (SKOS + "prefLabel", SKOS + "altLabel", FOAF + "name", RDFS + "label")
@@ -34,6 +40,27 @@ class Dataset:
     named: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What one answer may take: rows, bytes, and whether it may fetch other URLs."""
+
+    max_rows: int
+    max_bytes: int
+    allow_service: bool = False
+    page_rows: int = 1000
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """A protocol query and the formats the client accepts for each kind of result."""
+
+    sparql: str
+    dataset: Dataset | None
+    base: str | None
+    graph_media: str | None
+    table_media: str | None
+
+
 @dataclass
 class Answer:
     """A query's result, cut to the row limit, with the labels of the IRIs it mentions."""
@@ -43,10 +70,23 @@ class Answer:
     labels: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class PageAnswer:
+    """A result as a page shows it: a table of clipped values, and whether rows were cut."""
+
+    table: Table
+    truncated: bool
+
+
+def check_operation(project: Project, text: str, kind: Kind, allow_service: bool) -> None:
+    """Refuse SERVICE and LOAD (see :mod:`kg.server.federation`)."""
+    refuse_remote(text, kind, allow_service)
+
+
 def run_query(project: Project, sparql: str, bindings: Mapping[str, Term] | None,
-              dataset: Dataset | None, max_rows: int, with_labels: bool = False,
-              base: str | None = None) -> Answer:
-    """Run SPARQL (read-only); stop reading after ``max_rows`` rows or triples.
+              dataset: Dataset | None, limits: Limits, base: str | None = None) -> Answer:
+    """Run SPARQL (read-only), reading at most ``limits.max_rows`` rows or triples and
+    ``limits.max_bytes`` bytes of values.
 
     ``base`` resolves relative IRIs (the protocol lets the service choose: its own URL).
     """
@@ -57,39 +97,51 @@ def run_query(project: Project, sparql: str, bindings: Mapping[str, Term] | None
     if not isinstance(store, EmbeddedStore):
         if dataset is not None:
             raise UsageError("a protocol dataset needs the embedded store")
-        answer = _cut(store.query(sparql, bindings=bindings), max_rows)
+        result = store.query(sparql, bindings=bindings)
+        truncated = len(result) > limits.max_rows
+        result.rows = result.rows[:limits.max_rows]
+        result.triples = result.triples[:limits.max_rows]
+        return Answer(result, truncated)
+    refuse_update(sparql)
+    options: dict[str, object] = {"prefixes": dict(PREFIXES), "base_iri": base}
+    if dataset is None:
+        options["use_default_graph_as_union"] = True
     else:
-        refuse_update(sparql)
-
-        options: dict[str, object] = {"prefixes": dict(PREFIXES), "base_iri": base}
-        if dataset is None:
-            options["use_default_graph_as_union"] = True
-        else:
-            options["default_graph"] = [NamedNode(iri) for iri in dataset.default]
-            options["named_graphs"] = [NamedNode(iri) for iri in dataset.named]
-        try:
-            raw = store.engine.query(bind(sparql, bindings), **options)  # type: ignore[arg-type]
-            answer = _read(raw, max_rows)
-        except SyntaxError as error:
-            raise query_syntax_error(error) from None
-        except (OSError, RuntimeError) as error:
-            raise StoreError(f"the query failed: {error}") from None
-    if with_labels:
-        answer.labels = project.labels(_iris_in(answer.result))
-    return answer
-
-
-def _read(raw: object, max_rows: int) -> Answer:
-    from kg.store.embedded import materialize
-
-    return _cut(materialize(raw, max_rows + 1), max_rows)  # one more row tells it was cut
-
-
-def _cut(result: QueryResult, max_rows: int) -> Answer:
-    truncated = len(result) > max_rows
-    result.rows = result.rows[:max_rows]
-    result.triples = result.triples[:max_rows]
+        options["default_graph"] = [NamedNode(iri) for iri in dataset.default]
+        options["named_graphs"] = [NamedNode(iri) for iri in dataset.named]
+    try:
+        raw = store.engine.query(bind(sparql, bindings), **options)  # type: ignore[arg-type]
+        result, truncated = read_bounded(raw, limits.max_rows, limits.max_bytes)
+    except SyntaxError as error:
+        raise query_syntax_error(error) from None
+    except (OSError, RuntimeError) as error:
+        raise StoreError(f"the query failed: {error}") from None
     return Answer(result, truncated)
+
+
+def answer_query(project: Project, job: QueryJob, limits: Limits) -> Rendered:
+    """A protocol query, checked, run and written in the client's format."""
+    refuse_remote(job.sparql, "query", limits.allow_service)
+    answer = run_query(project, job.sparql, None, job.dataset, limits, job.base)
+    return render_result(project, answer.result, answer.truncated, job.graph_media,
+                         job.table_media, limits.max_bytes)
+
+
+def _page(project: Project, answer: Answer, limits: Limits) -> PageAnswer:
+    from kg.server.views import result_table
+
+    result = answer.result
+    cut = answer.truncated or len(result) > limits.page_rows
+    result.rows = [tuple(clip(t) for t in row) for row in result.rows[:limits.page_rows]]
+    result.triples = [Triple(t.subject, t.predicate, clip(t.object))  # type: ignore[arg-type]
+                      for t in result.triples[:limits.page_rows]]
+    return PageAnswer(result_table(result, project.labels(_iris_in(result))), cut)
+
+
+def page_query(project: Project, sparql: str, limits: Limits) -> PageAnswer:
+    """A query typed on the SPARQL page, as a table of clipped values."""
+    refuse_remote(sparql, "query", limits.allow_service)
+    return _page(project, run_query(project, sparql, None, None, limits), limits)
 
 
 def _iris_in(result: QueryResult) -> set[str]:
@@ -102,12 +154,23 @@ def _iris_in(result: QueryResult) -> set[str]:
     return {t.value for t in terms if isinstance(t, NamedNode)}
 
 
-def run_named(project: Project, name: str, params: Mapping[str, str],
-              max_rows: int) -> Answer:
+def run_named(project: Project, name: str, params: Mapping[str, str], limits: Limits) -> Answer:
     """A named query with its parameters (typed, bound, never pasted into the text)."""
     named = project.named_query(name)
-    return run_query(project, named.text, named.bindings(params), None, max_rows,
-                     with_labels=True)
+    return run_query(project, named.text, named.bindings(params), None, limits)
+
+
+def page_named(project: Project, name: str, params: Mapping[str, str],
+               limits: Limits) -> PageAnswer:
+    return _page(project, run_named(project, name, params, limits), limits)
+
+
+def answer_named(project: Project, name: str, params: Mapping[str, str], media: str,
+                 limits: Limits) -> Rendered:
+    """A named query's result as a download (CSV, JSON)."""
+    answer = run_named(project, name, params, limits)
+    return render_result(project, answer.result, answer.truncated, "text/turtle", media,
+                         limits.max_bytes)
 
 
 # -- entity pages ---------------------------------------------------------------------------
@@ -191,6 +254,37 @@ def describe(project: Project, iri: str) -> EntityView | None:
         truncated=len(outgoing.rows) >= MAX_LINKS * 4 or len(incoming.rows) >= MAX_LINKS)
 
 
+def entity(project: Project, iri: str, media: str | None, limits: Limits
+           ) -> EntityView | Rendered | None:
+    """An entity as RDF bytes (``media``) or, for its page (``media`` is ``None``), as a view
+    with clipped values; ``None`` if the graph says nothing about it."""
+    view = describe(project, iri)
+    if view is None:
+        return None
+    if media is not None:
+        body, canonical = rdf_body(project, view.triples(), media)
+        return Rendered("graph", media, checked(body, limits.max_bytes), view.truncated,
+                        canonical)
+    view.facts = [replace(f, value=clip(f.value)) for f in view.facts]  # type: ignore[arg-type]
+    view.labels = [(p, clip(label)) for p, label in view.labels]  # type: ignore[misc]
+    return view
+
+
+def graph_document(project: Project, graph: GraphTarget, media: str | None, limits: Limits
+                   ) -> Rendered | None:
+    """One graph for the Graph Store Protocol, in ``media``; ``None`` if there is none (and
+    no body if ``media`` is ``None``: no format the client accepts)."""
+    from kg.server.changes import graph_quads
+
+    found = graph_quads(project, graph, limits.max_rows)
+    if found is None:
+        return None
+    if media is None:
+        return Rendered("graph", None, None)
+    body, canonical = rdf_body(project, [q.triple for q in found], media)
+    return Rendered("graph", media, checked(body, limits.max_bytes), False, canonical)
+
+
 def _group(rows: Iterable[tuple[Term | None, Term | None, Term | None]]) -> list[Fact]:
     graphs: dict[tuple[NamedNode, Term], list[str]] = defaultdict(list)
     for predicate, value, graph in rows:
@@ -269,7 +363,7 @@ def search(project: Project, text: str, limit: int = 100) -> list[Hit]:
             if x is not None and cls is not None:
                 types[x.value].append(cls.value)
     type_names = project.labels({t for ts in types.values() for t in ts})
-    hits = [Hit(iri=i, title=names.get(i, i), matched=matched[i],
+    hits = [Hit(iri=i, title=names.get(i, i), matched=[clip(m) for m in matched[i]],  # type: ignore[misc]
                 types=[type_names.get(t, t.rsplit("#", 1)[-1].rsplit("/", 1)[-1])
                        for t in types[i]])
             for i in iris]

@@ -12,6 +12,9 @@ from kg.server.tasks import LABEL_PREDICATES, EntityView
 from kg.terms import BlankNode, Literal, NamedNode, Term
 
 LOCAL_PREFIXES = (KGR, KGG)
+LINK_SCHEMES = ("http", "https", "mailto")
+"""The only schemes a value from the graph may link with: ``javascript:``, ``data:`` and the
+rest are shown as text."""
 
 
 def local_path(iri: str) -> str | None:
@@ -19,6 +22,18 @@ def local_path(iri: str) -> str | None:
     if iri.startswith(LOCAL_PREFIXES) and len(iri) > len(BASE):
         return "/" + iri[len(BASE):]
     return None
+
+
+def link_for(iri: str | None) -> str | None:
+    """Where a link to ``iri`` points: its page here, the IRI itself if it is ``http(s)`` or
+    ``mailto``, else nowhere (``None``)."""
+    if not iri:
+        return None
+    path = local_path(iri)
+    if path is not None:
+        return path
+    scheme, colon, _ = iri.partition(":")
+    return iri if colon and scheme.lower() in LINK_SCHEMES else None
 
 
 @dataclass(frozen=True)
@@ -40,7 +55,7 @@ def view_term(term: Term | None, names: Mapping[str, str]) -> TermView | None:
     if isinstance(term, NamedNode):
         path = local_path(term.value)
         return TermView(text=names.get(term.value) or shorten(term.value),
-                        href=path or term.value, internal=path is not None,
+                        href=link_for(term.value), internal=path is not None,
                         title=term.value, kind="iri")
     if isinstance(term, BlankNode):
         return TermView(text=f"_:{term.value}", kind="bnode")
@@ -135,7 +150,7 @@ def diagram(view: EntityView, limit: int = 10) -> Diagram | None:
         x = cx + 300 * math.cos(angle)
         y = cy + 150 * math.sin(angle)
         label = _clip(names.get(iri) or shorten(iri), 26)
-        nodes.append(DiagramNode(x, y, _box_width(label), label, local_path(iri) or iri, iri))
+        nodes.append(DiagramNode(x, y, _box_width(label), label, link_for(iri), iri))
         start, end = ((cx, cy), (x, y)) if outgoing else ((x, y), (cx, cy))
         middle = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
         edges.append(DiagramEdge(
