@@ -28,10 +28,11 @@ from typing import Final
 from kg.errors import CanonicalizationLimitError
 from kg.terms import BlankNode, Quad, Term, Triple
 
-BASE_BUDGET: Final = 500_000
+BASE_BUDGET: Final = 250_000
 """Steps allowed to any dataset, besides :data:`STEPS_PER_NODE` per blank node. Real data needs
-about one step per blank node that shares its first-degree hash; a K5,5 clique needs 376,205,
-a chain of 200 interchangeable nodes 117,612. About a second of work on this machine."""
+about one step per blank node that shares its first-degree hash; a chain of 200
+interchangeable nodes needs 117,612 and a K4,4 clique 10,948, but a K5,5 clique 376,205. Half
+a second of work, or less."""
 STEPS_PER_NODE: Final = 20
 MAX_DEPTH: Final = 200
 """Nesting of the recursive step: a chain of this many interchangeable blank nodes."""

@@ -29,7 +29,9 @@ RDF_MEDIA = ["text/turtle", "application/n-triples", "application/ld+json",
              "application/rdf+xml", "text/plain"]
 DISPLAY_CHARS = 1000
 """Characters of one value a page shows; the rest is cut (downloads have it all)."""
-_CHUNK = 256
+_CHUNK = 32
+"""Rows read at a time: a byte cap is checked after each chunk, so rows of a mebibyte each
+stop the read within a few dozen mebibytes of the cap."""
 
 
 @dataclass(frozen=True)
