@@ -48,10 +48,10 @@ __all__ = [
     "QueryError",
     "QuerySyntaxError",
     "QueryTimeoutError",
-    "RemoteAccessRefused",
-    "ResultTooLargeError",
     "RdfSyntaxError",
     "ReadOnlyQueryError",
+    "RemoteAccessRefused",
+    "ResultTooLargeError",
     "StaleStoreError",
     "StoreError",
     "StoreLockedError",
@@ -146,8 +146,9 @@ class QueryError(KgError, ValueError):
 class QuerySyntaxError(QueryError, SyntaxError):
     """Malformed SPARQL, with the line and column the parser reported."""
 
-    def __init__(self, message: str, *, line: int | None = None, column: int | None = None,
-                 source: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, line: int | None = None, column: int | None = None, source: str | None = None
+    ) -> None:
         self.line = line
         self.column = column
         self.reason = message

@@ -23,10 +23,10 @@ import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 from kg.errors import CanonicalizationLimitError
-from kg.terms import BlankNode, Quad, Term, Triple
+from kg.terms import BlankNode, Quad, Triple
 
 BASE_BUDGET: Final = 250_000
 """Steps allowed to any dataset, besides :data:`STEPS_PER_NODE` per blank node. Real data needs
@@ -73,12 +73,15 @@ def _blank_nodes_of(term: object) -> Iterable[BlankNode]:
         yield from _blank_nodes_of(term.object)
 
 
-def _substitute(term: Term, reference: BlankNode) -> Term:
+def _substitute(term: Any, reference: BlankNode) -> Any:
     if isinstance(term, BlankNode):
         return _A if term == reference else _Z
     if isinstance(term, Triple):
-        return Triple(_substitute(term.subject, reference), term.predicate,  # type: ignore[arg-type]
-                      _substitute(term.object, reference))
+        return Triple(
+            _substitute(term.subject, reference),
+            term.predicate,
+            _substitute(term.object, reference),
+        )
     return term
 
 
@@ -88,9 +91,13 @@ class _Canonicalizer:
         self.steps = 0
         self.quads_of: dict[BlankNode, list[Quad]] = defaultdict(list)
         for quad in quads:
-            mentioned = dict.fromkeys(itertools.chain(
-                _blank_nodes_of(quad.subject), _blank_nodes_of(quad.object),
-                _blank_nodes_of(quad.graph_name)))
+            mentioned = dict.fromkeys(
+                itertools.chain(
+                    _blank_nodes_of(quad.subject),
+                    _blank_nodes_of(quad.object),
+                    _blank_nodes_of(quad.graph_name),
+                )
+            )
             for node in mentioned:
                 self.quads_of[node].append(quad)
         self.canonical = _Issuer("c14n")
@@ -102,7 +109,8 @@ class _Canonicalizer:
             raise CanonicalizationLimitError(
                 f"cannot label the blank nodes canonically: {self._interchangeable()} of them are "
                 f"interchangeable (a symmetric structure such as a clique), and labelling them "
-                f"would take more than {self.budget} steps; give some of them IRIs")
+                f"would take more than {self.budget} steps; give some of them IRIs"
+            )
 
     def _interchangeable(self) -> int:
         counts: dict[str, int] = defaultdict(int)
@@ -114,10 +122,17 @@ class _Canonicalizer:
         found = self._first_degree.get(node)
         if found is None:
             lines = sorted(
-                str(Quad(_substitute(q.subject, node), q.predicate,  # type: ignore[arg-type]
-                         _substitute(q.object, node),
-                         _substitute(q.graph_name, node))) + " .\n"  # type: ignore[arg-type]
-                for q in self.quads_of[node])
+                str(
+                    Quad(
+                        _substitute(q.subject, node),
+                        q.predicate,
+                        _substitute(q.object, node),
+                        _substitute(q.graph_name, node),
+                    )
+                )
+                + " .\n"
+                for q in self.quads_of[node]
+            )
             found = _sha256("".join(lines))
             self._first_degree[node] = found
         return found
@@ -153,7 +168,8 @@ class _Canonicalizer:
         if depth > MAX_DEPTH:
             raise CanonicalizationLimitError(
                 f"cannot label the blank nodes canonically: a chain of more than {MAX_DEPTH} "
-                "interchangeable blank nodes; give some of them IRIs")
+                "interchangeable blank nodes; give some of them IRIs"
+            )
         data = ""
         for related_hash, nodes in sorted(self._related(identifier, issuer).items()):
             data += related_hash
@@ -168,8 +184,9 @@ class _Canonicalizer:
             issuer = chosen_issuer
         return _sha256(data), issuer
 
-    def _try(self, permutation: Sequence[BlankNode], issuer: _Issuer, chosen_path: str,
-             depth: int) -> tuple[str, _Issuer] | None:
+    def _try(
+        self, permutation: Sequence[BlankNode], issuer: _Issuer, chosen_path: str, depth: int
+    ) -> tuple[str, _Issuer] | None:
         """The path of one permutation, or ``None`` as soon as it cannot beat ``chosen_path``."""
         copy = issuer.copy()
         path = ""
@@ -216,28 +233,35 @@ class _Canonicalizer:
         return {node: BlankNode(label) for node, label in self.canonical.issued.items()}
 
 
-def canonical_labels(quads: Sequence[Quad], budget: int | None = None
-                     ) -> dict[BlankNode, BlankNode]:
+def canonical_labels(quads: Sequence[Quad], budget: int | None = None) -> dict[BlankNode, BlankNode]:
     """The RDFC-1.0 label of every blank node in ``quads`` (which hold no duplicates).
 
     Raises :class:`~kg.errors.CanonicalizationLimitError` past ``budget`` steps (by default
     :data:`BASE_BUDGET` plus :data:`STEPS_PER_NODE` per blank node).
     """
     canonicalizer = _Canonicalizer(quads, 0)
-    canonicalizer.budget = budget if budget is not None else \
-        BASE_BUDGET + STEPS_PER_NODE * len(canonicalizer.quads_of)
+    canonicalizer.budget = (
+        budget if budget is not None else BASE_BUDGET + STEPS_PER_NODE * len(canonicalizer.quads_of)
+    )
     return canonicalizer.labels()
 
 
 def relabel(quads: Iterable[Quad], labels: dict[BlankNode, BlankNode]) -> list[Quad]:
     """``quads`` with their blank nodes renamed by ``labels``."""
-    def rename(term: Term) -> Term:
+
+    def rename(term: Any) -> Any:
         if isinstance(term, BlankNode):
             return labels[term]
         if isinstance(term, Triple):
-            return Triple(rename(term.subject), term.predicate, rename(term.object))  # type: ignore[arg-type]
+            return Triple(rename(term.subject), term.predicate, rename(term.object))
         return term
 
-    return [Quad(rename(q.subject), q.predicate, rename(q.object),  # type: ignore[arg-type]
-                 rename(q.graph_name))  # type: ignore[arg-type]
-            for q in quads]
+    return [
+        Quad(
+            rename(q.subject),
+            q.predicate,
+            rename(q.object),
+            rename(q.graph_name),
+        )
+        for q in quads
+    ]

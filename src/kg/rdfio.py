@@ -49,9 +49,25 @@ from kg.input_guards import (
 from kg.terms import Quad, Triple
 
 __all__ = [
-    "FORMATS", "JSON_LD", "MAX_INPUT_BYTES", "MAX_JSON_DEPTH", "MAX_XML_DEPTH", "N_QUADS", "N_TRIPLES", "RDF_XML",
-    "TRIG", "TURTLE", "RdfFormat", "format_named", "guarded", "guess_format", "iter_parse_file",
-    "parse_bytes", "parse_file", "read_bytes", "serialize",
+    "FORMATS",
+    "JSON_LD",
+    "MAX_INPUT_BYTES",
+    "MAX_JSON_DEPTH",
+    "MAX_XML_DEPTH",
+    "N_QUADS",
+    "N_TRIPLES",
+    "RDF_XML",
+    "TRIG",
+    "TURTLE",
+    "RdfFormat",
+    "format_named",
+    "guarded",
+    "guess_format",
+    "iter_parse_file",
+    "parse_bytes",
+    "parse_file",
+    "read_bytes",
+    "serialize",
 ]
 
 
@@ -66,9 +82,12 @@ def read_bytes(path: str | Path, max_bytes: int = MAX_INPUT_BYTES) -> bytes:
     with open_input(path) as handle:
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise UnsafeInputError(f"{path}: larger than the {max_bytes}-byte limit for one input "
-                               "file (--max-input-bytes); load large files with `kg load`")
+        raise UnsafeInputError(
+            f"{path}: larger than the {max_bytes}-byte limit for one input "
+            "file (--max-input-bytes); load large files with `kg load`"
+        )
     return data
+
 
 def parse_bytes(
     data: bytes,
@@ -86,13 +105,15 @@ def parse_bytes(
     """
     refuse_unsafe(data, fmt, source)
     if data.startswith(BOM):
-        data = data[len(BOM):]
+        data = data[len(BOM) :]
     if fmt is JSON_LD and not data.strip():
-        raise RdfSyntaxError("empty file: a JSON-LD document needs at least {}", path=source,
-                             line=1, column=1)
+        raise RdfSyntaxError(
+            "empty file: a JSON-LD document needs at least {}", path=source, line=1, column=1
+        )
     if fmt is RDF_XML and not data.strip():
-        raise RdfSyntaxError("empty file: an RDF/XML document needs a root element",
-                             path=source, line=1, column=1)
+        raise RdfSyntaxError(
+            "empty file: an RDF/XML document needs a root element", path=source, line=1, column=1
+        )
     if fmt is JSON_LD:
         refuse_deep_json(data, source)
     if fmt is RDF_XML:
@@ -110,24 +131,27 @@ def parse_bytes(
     return quads
 
 
-def parse_file(path: str | Path, fmt: RdfFormat | str | None = None,
-               *, base_iri: str | None = None, max_bytes: int = MAX_INPUT_BYTES) -> list[Quad]:
+def parse_file(
+    path: str | Path,
+    fmt: RdfFormat | str | None = None,
+    *,
+    base_iri: str | None = None,
+    max_bytes: int = MAX_INPUT_BYTES,
+) -> list[Quad]:
     """Every quad in the file at ``path`` (format guessed from its extension if not given);
     files over ``max_bytes`` are refused (see :func:`read_bytes`)."""
     chosen = fmt if isinstance(fmt, RdfFormat) else guess_format(path, fmt)
     return parse_bytes(read_bytes(path, max_bytes), chosen, source=str(path), base_iri=base_iri)
 
 
-def iter_parse_file(path: str | Path, fmt: RdfFormat, *, base_iri: str | None = None
-                    ) -> Iterator[Quad]:
+def iter_parse_file(path: str | Path, fmt: RdfFormat, *, base_iri: str | None = None) -> Iterator[Quad]:
     """The quads of a file, streamed, for inputs too large to hold in memory."""
     source = str(path)
     if fmt is RDF_XML:
         check_well_formed_file(path, source)
     with open_input(path) as handle:
         try:
-            yield from pyoxigraph.parse(guarded(handle, fmt, source), fmt.engine,
-                                        base_iri=base_iri)
+            yield from pyoxigraph.parse(guarded(handle, fmt, source), fmt.engine, base_iri=base_iri)
         except KgError:
             raise
         except SyntaxError as error:
@@ -136,14 +160,18 @@ def iter_parse_file(path: str | Path, fmt: RdfFormat, *, base_iri: str | None = 
         except MemoryError as error:
             if OVERSIZE_MARK not in str(error):
                 raise
-            raise token_too_large(source, fmt, read_bytes(path).removeprefix(BOM),
-                                   base_iri) from None
+            raise token_too_large(source, fmt, read_bytes(path).removeprefix(BOM), base_iri) from None
         except ValueError as error:
             raise RdfSyntaxError(explain(str(error)), path=source, line=1, column=1) from None
 
 
-def serialize(quads: Iterable[Quad | Triple], fmt: RdfFormat, output: IO[bytes] | None = None,
-              *, prefixes: dict[str, str] | None = None) -> bytes | None:
+def serialize(
+    quads: Iterable[Quad | Triple],
+    fmt: RdfFormat,
+    output: IO[bytes] | None = None,
+    *,
+    prefixes: dict[str, str] | None = None,
+) -> bytes | None:
     """Serialize with the engine's writer (N-Triples, N-Quads, RDF/XML, plain Turtle/TriG).
 
     For graph formats the quads' graph names are dropped (the union is written).

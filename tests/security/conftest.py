@@ -37,16 +37,23 @@ ALLOWED_HOST = "kg.example.test"
 
 @pytest.fixture(scope="session")
 def hostile_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return copy_project(tmp_path_factory.mktemp("hostile") / "project",
-                        {"hostile-links.trig": HOSTILE_LINKS})
+    return copy_project(tmp_path_factory.mktemp("hostile") / "project", {"hostile-links.trig": HOSTILE_LINKS})
 
 
 @pytest.fixture(scope="session")
 def server(hostile_project: Path) -> Iterator[LiveServer]:
     """The default read-only server, with short limits so that tests end quickly."""
-    with serving(hostile_project, "--timeout", str(DEFAULT_TIMEOUT), "--client-timeout",
-                 str(CLIENT_TIMEOUT), "--worker-memory", "512", "--allowed-host",
-                 ALLOWED_HOST) as running:
+    with serving(
+        hostile_project,
+        "--timeout",
+        str(DEFAULT_TIMEOUT),
+        "--client-timeout",
+        str(CLIENT_TIMEOUT),
+        "--worker-memory",
+        "512",
+        "--allowed-host",
+        ALLOWED_HOST,
+    ) as running:
         yield running
 
 
@@ -54,8 +61,9 @@ def server(hostile_project: Path) -> Iterator[LiveServer]:
 def writable_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server that accepts guarded writes with the token (over its own project copy)."""
     project = copy_project(tmp_path_factory.mktemp("writable") / "project")
-    with serving(project, "--allow-updates", "--timeout", str(DEFAULT_TIMEOUT),
-                 "--write-timeout", "60") as running:
+    with serving(
+        project, "--allow-updates", "--timeout", str(DEFAULT_TIMEOUT), "--write-timeout", "60"
+    ) as running:
         yield running
 
 

@@ -55,8 +55,7 @@ class LiveServer:
     process: subprocess.Popen[bytes]
     log: Path
 
-    def client(self, source: str | None = None, timeout: float = 30.0, **kwargs: object
-               ) -> httpx.Client:
+    def client(self, source: str | None = None, timeout: float = 30.0, **kwargs: object) -> httpx.Client:
         """An HTTP client; ``source`` (127.0.0.x) makes it a different client to the server."""
         if source is not None:
             kwargs["transport"] = httpx.HTTPTransport(local_address=source)
@@ -88,24 +87,36 @@ class LiveServer:
                 self.process.wait(timeout=10)
 
 
-def start(project: Path, *args: str, store: Path | None = None, log: Path | None = None,
-          env: dict[str, str] | None = None) -> LiveServer:
+def start(
+    project: Path,
+    *args: str,
+    store: Path | None = None,
+    log: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> LiveServer:
     port = free_port()
     log = log or project / f"serve-{port}.log"
     global_args = ["--project", str(project)] + (["--store", str(store)] if store else [])
     with log.open("wb") as out:
         process = subprocess.Popen(
             [*KG, *global_args, "serve", "--host", "127.0.0.1", "--port", str(port), *args],
-            stdout=out, stderr=subprocess.STDOUT, cwd=project,
-            env={**os.environ, "KG_TOKEN": TOKEN, **(env or {})})
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=project,
+            env={**os.environ, "KG_TOKEN": TOKEN, **(env or {})},
+        )
     server = LiveServer(f"http://127.0.0.1:{port}", port, process, log)
     deadline = time.monotonic() + STARTUP_LIMIT
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"kg serve exited with {process.returncode}:\n{server.output()}")
         with contextlib.suppress(httpx.HTTPError):
-            answer = httpx.get(f"{server.url}/sparql", params={"query": "ASK {}"}, timeout=5,
-                               headers={"Accept": "application/sparql-results+json"})
+            answer = httpx.get(
+                f"{server.url}/sparql",
+                params={"query": "ASK {}"},
+                timeout=5,
+                headers={"Accept": "application/sparql-results+json"},
+            )
             if answer.status_code == 200:
                 return server
         time.sleep(0.2)

@@ -70,10 +70,17 @@ class Listener:
                     break
                 head += chunk
             wants_results = b"sparql-results" in head.lower()
-            body, media = (RESULTS, b"application/sparql-results+json") if wants_results \
-                else (b"", b"text/turtle")
-            client.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: " + media + b"\r\nContent-Length: "
-                           + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
+            body, media = (
+                (RESULTS, b"application/sparql-results+json") if wants_results else (b"", b"text/turtle")
+            )
+            client.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Type: "
+                + media
+                + b"\r\nContent-Length: "
+                + str(len(body)).encode()
+                + b"\r\nConnection: close\r\n\r\n"
+                + body
+            )
         except OSError:
             pass
         finally:
@@ -87,6 +94,7 @@ class Listener:
     def __enter__(self) -> Listener:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         self.close()

@@ -16,8 +16,12 @@ from kg.rdfc import canonical_labels, relabel
 from kg.terms import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 
 P = [NamedNode(f"http://127.0.0.1:1/p{i}") for i in range(3)]
-LITERALS = [Literal("a"), Literal("a", language="en"), Literal("tab\there\x01\n\"q\""),
-            Literal("1", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer"))]
+LITERALS = [
+    Literal("a"),
+    Literal("a", language="en"),
+    Literal('tab\there\x01\n"q"'),
+    Literal("1", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+]
 
 
 def clique(size: int) -> list[Quad]:
@@ -32,7 +36,7 @@ def random_dataset(rng: random.Random) -> list[Quad]:
     graphs = [DefaultGraph(), NamedNode("http://127.0.0.1:1/g"), rng.choice(nodes)]
     quads = set()
     for _ in range(rng.randint(1, 14)):
-        subject = rng.choice(nodes + [NamedNode("http://127.0.0.1:1/s")])
+        subject = rng.choice([*nodes, NamedNode("http://127.0.0.1:1/s")])
         roll = rng.random()
         if roll < 0.55:
             obj: object = rng.choice(nodes)
@@ -83,8 +87,7 @@ def test_http_answers_fall_back_to_the_engines_labels_and_say_so() -> None:
     text, canonical = response_turtle(quads)
     assert not canonical
     assert text.count(" .\n") == 8  # one subject block per left node
-    assert len(pyoxigraph.Dataset(pyoxigraph.parse(text.encode(), pyoxigraph.RdfFormat.TURTLE))) \
-        == 64
+    assert len(pyoxigraph.Dataset(pyoxigraph.parse(text.encode(), pyoxigraph.RdfFormat.TURTLE))) == 64
     small, canonical = response_turtle(clique(2))
     assert canonical and "_:c14n0" in small
 

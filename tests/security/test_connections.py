@@ -66,8 +66,10 @@ def test_a_slowloris_client_is_cut_off(server: LiveServer) -> None:
 
 def test_a_slow_body_is_cut_off(server: LiveServer) -> None:
     with _connect(server) as sock:
-        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
-                     b"application/sparql-query\r\nContent-Length: 1000\r\n\r\nASK")
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+            b"application/sparql-query\r\nContent-Length: 1000\r\n\r\nASK"
+        )
         start = time.monotonic()
         sock.settimeout(CLIENT_TIMEOUT + SLACK)
         answer = b""
@@ -86,15 +88,22 @@ def test_a_slow_body_is_cut_off(server: LiveServer) -> None:
 
 def test_a_client_that_does_not_read_its_answer_is_dropped(server: LiveServer) -> None:
     """A large answer never read: the server stops waiting after the timeout."""
-    big = ('SELECT ?s WHERE { VALUES ?i { ' + " ".join(str(i) for i in range(2000)) +
-           ' } BIND(CONCAT(STR(?i), "' + "y" * 4000 + '") AS ?s) }')
+    big = (
+        "SELECT ?s WHERE { VALUES ?i { "
+        + " ".join(str(i) for i in range(2000))
+        + ' } BIND(CONCAT(STR(?i), "'
+        + "y" * 4000
+        + '") AS ?s) }'
+    )
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         sock.connect(("127.0.0.1", server.port))
         body = big.encode()
-        head = (f"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nContent-Type: "
-                f"application/sparql-query\r\nAccept: text/csv\r\nContent-Length: "
-                f"{len(body)}\r\n\r\n").encode()
+        head = (
+            f"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nContent-Type: "
+            f"application/sparql-query\r\nAccept: text/csv\r\nContent-Length: "
+            f"{len(body)}\r\n\r\n"
+        ).encode()
         sock.sendall(head + body)
         time.sleep(CLIENT_TIMEOUT + SLACK + 1)  # read nothing meanwhile
         received = 0
@@ -125,24 +134,36 @@ def test_slow_clients_do_not_keep_others_out(server: LiveServer) -> None:
             sock.close()
 
 
-@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "127.0.0.1.evil.example",
-                                  "127.0.0.1@evil.example", "localhost.evil.example", ""])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "evil.example",
+        "evil.example:8000",
+        "127.0.0.1.evil.example",
+        "127.0.0.1@evil.example",
+        "localhost.evil.example",
+        "",
+    ],
+)
 def test_a_request_for_another_host_is_refused(server: LiveServer, host: str) -> None:
     """DNS rebinding: a page at evil.example, its name resolved to 127.0.0.1, still sends
     ``Host: evil.example``: 400, and nothing is read."""
     with httpx.Client(timeout=10) as client:
-        response = client.get(f"{server.url}/sparql", params={"query": "ASK {}"},
-                              headers={"Host": host})
+        response = client.get(f"{server.url}/sparql", params={"query": "ASK {}"}, headers={"Host": host})
     assert response.status_code == 400
     assert "does not answer for the host" in response.json()["error"]["detail"]
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "LOCALHOST", ALLOWED_HOST,
-                                  f"{ALLOWED_HOST}:443", "[::1]"])
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1", "localhost", "LOCALHOST", ALLOWED_HOST, f"{ALLOWED_HOST}:443", "[::1]"]
+)
 def test_this_servers_own_names_are_answered(server: LiveServer, host: str) -> None:
     with httpx.Client(timeout=10) as client:
-        response = client.get(f"{server.url}/sparql", params={"query": "ASK {}"},
-                              headers={"Host": host, "Accept": "application/sparql-results+json"})
+        response = client.get(
+            f"{server.url}/sparql",
+            params={"query": "ASK {}"},
+            headers={"Host": host, "Accept": "application/sparql-results+json"},
+        )
     assert response.status_code == 200, response.text
 
 
@@ -154,4 +175,3 @@ def test_a_request_without_a_host_is_refused(server: LiveServer) -> None:
         while chunk := sock.recv(4096):
             answer += chunk
     assert answer.startswith(b"HTTP/1.1 400"), answer[:100]
-

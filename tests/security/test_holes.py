@@ -37,28 +37,40 @@ def test_only_http_and_mailto_values_become_links(server: object) -> None:
     schemes = {m.group(1).lower() for m in HREF.finditer(page.text)}
     assert schemes <= {"http", "https", "mailto"}, schemes
     assert "mailto" in schemes and "https" in schemes  # the harmless ones still link
-    for shown in ("javascript:alert(1)", "vbscript:msgbox", "data:text/html;base64",
-                  "javascript:alert(document.domain)"):
+    for shown in (
+        "javascript:alert(1)",
+        "vbscript:msgbox",
+        "data:text/html;base64",
+        "javascript:alert(document.domain)",
+    ):
         assert shown in page.text, f"{shown} is not shown as text"
 
 
 def _kg(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*KG, "--project", str(project), *args], capture_output=True,
-                          text=True, timeout=120, check=False, cwd=project)
+    return subprocess.run(
+        [*KG, "--project", str(project), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=project,
+    )
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file()}
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def clique_file(size: int) -> str:
     """A conforming contribution whose facts are a K(size, size) clique of blank nodes."""
-    lines = ["@prefix prov: <http://www.w3.org/ns/prov#> . <https://kg.example.org/graph/clique> "
-             "{ <https://kg.example.org/graph/clique> prov:wasDerivedFrom "
-             "<https://kg.example.org/id/clique-source> ."]
-    lines += [f"  _:a{i} <https://kg.example.org/id/linked> _:b{j} ."
-              for i in range(size) for j in range(size)]
+    lines = [
+        "@prefix prov: <http://www.w3.org/ns/prov#> . <https://kg.example.org/graph/clique> "
+        "{ <https://kg.example.org/graph/clique> prov:wasDerivedFrom "
+        "<https://kg.example.org/id/clique-source> ."
+    ]
+    lines += [
+        f"  _:a{i} <https://kg.example.org/id/linked> _:b{j} ." for i in range(size) for j in range(size)
+    ]
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -143,7 +155,7 @@ def test_a_killed_servers_snapshots_are_cleaned_at_the_next_start(project: Path)
         first.process.send_signal(signal.SIGKILL)
         first.process.wait(timeout=30)
     assert _snapshot_folders(store) == taken, "the killed server's snapshot should be left"
-    gone, alive = psutil.wait_procs(workers, timeout=10)  # they die with it (parent-death signal)
+    _, alive = psutil.wait_procs(workers, timeout=10)  # they die with it (parent-death signal)
     assert not alive
     with serving(project, store=store):
         now = _snapshot_folders(store)

@@ -19,16 +19,17 @@ from security.live import LiveServer
 
 JSON = {"Accept": "application/sparql-results+json"}
 CHEAP = "SELECT ?label WHERE { <https://kg.example.org/id/actp-rf> skos:prefLabel ?label }"
-RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
-           "?m ?n2 ?o }")
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 
 
 def clique_construct(size: int) -> str:
     """The issue's CONSTRUCT: a complete bipartite graph of blank nodes, K(size, size)."""
     values = " ".join(str(i) for i in range(size))
-    return ("CONSTRUCT { ?a <http://127.0.0.1:1/p> ?b } WHERE { "
-            f"{{ SELECT ?i (BNODE() AS ?a) WHERE {{ VALUES ?i {{ {values} }} }} }} "
-            f"{{ SELECT ?j (BNODE() AS ?b) WHERE {{ VALUES ?j {{ {values} }} }} }} }}")
+    return (
+        "CONSTRUCT { ?a <http://127.0.0.1:1/p> ?b } WHERE { "
+        f"{{ SELECT ?i (BNODE() AS ?a) WHERE {{ VALUES ?i {{ {values} }} }} }} "
+        f"{{ SELECT ?j (BNODE() AS ?b) WHERE {{ VALUES ?j {{ {values} }} }} }} }}"
+    )
 
 
 def doubled(times: int) -> str:
@@ -36,8 +37,10 @@ def doubled(times: int) -> str:
     return " ".join(f"BIND(CONCAT(?s{k}, ?s{k}) AS ?s{k + 1})" for k in range(times))
 
 
-HUGE = ("SELECT ?big WHERE { VALUES ?i { " + " ".join(str(i) for i in range(400)) + " } "
-        'BIND("x" AS ?s0) ' + doubled(20) + " BIND(CONCAT(?s20, STR(?i)) AS ?big) }")
+HUGE = (
+    "SELECT ?big WHERE { VALUES ?i { " + " ".join(str(i) for i in range(400)) + " } "
+    'BIND("x" AS ?s0) ' + doubled(20) + " BIND(CONCAT(?s20, STR(?i)) AS ?big) }"
+)
 """400 rows of 1 MiB strings: a 420 MB response."""
 GIANT = 'SELECT (STRLEN(?s29) AS ?n) WHERE { BIND("x" AS ?s0) ' + doubled(29) + " }"
 """One value of 512 MiB, built in the engine: past the workers' memory ceiling."""
@@ -63,8 +66,9 @@ def timed(server: LiveServer, source: str, query: str, accept: str, out: Timed) 
     out.seconds = time.monotonic() - start
 
 
-def cheap_latencies(server: LiveServer, source: str, busy: list[threading.Thread],
-                    limit: float = 40.0) -> list[float]:
+def cheap_latencies(
+    server: LiveServer, source: str, busy: list[threading.Thread], limit: float = 40.0
+) -> list[float]:
     """A cheap query asked again and again while any of ``busy`` runs (bounded)."""
     latencies: list[float] = []
     deadline = time.monotonic() + limit
@@ -82,15 +86,19 @@ def cheap_latencies(server: LiveServer, source: str, busy: list[threading.Thread
 
 
 def test_while_a_clique_a_huge_result_and_a_runaway_run_another_client_is_answered(
-        server: LiveServer) -> None:
+    server: LiveServer,
+) -> None:
     clique, huge, runaway = Timed(), Timed(), Timed()
     attacks = [
-        threading.Thread(target=timed, args=(server, "127.0.0.1", clique_construct(8),
-                                             "text/turtle", clique)),
-        threading.Thread(target=timed, args=(server, "127.0.0.1", HUGE,
-                                             "application/sparql-results+json", huge)),
-        threading.Thread(target=timed, args=(server, "127.0.0.1", RUNAWAY,
-                                             "application/sparql-results+json", runaway)),
+        threading.Thread(
+            target=timed, args=(server, "127.0.0.1", clique_construct(8), "text/turtle", clique)
+        ),
+        threading.Thread(
+            target=timed, args=(server, "127.0.0.1", HUGE, "application/sparql-results+json", huge)
+        ),
+        threading.Thread(
+            target=timed, args=(server, "127.0.0.1", RUNAWAY, "application/sparql-results+json", runaway)
+        ),
     ]
     for attack in attacks:
         attack.start()
@@ -109,10 +117,12 @@ def test_while_a_clique_a_huge_result_and_a_runaway_run_another_client_is_answer
     assert huge.status in (413, 504) and huge.seconds < limit, huge
     assert runaway.status == 504 and DEFAULT_TIMEOUT - 0.5 < runaway.seconds < limit, runaway
     assert server.peak_memory() < 600 * 1024 * 1024, "the server itself held a huge result"
-    print(f"cheap query while attacked: {len(latencies)} answers, max {max(latencies):.3f} s; "
-          f"K8,8 {clique.status} in {clique.seconds:.2f} s, 420 MB query {huge.status} in "
-          f"{huge.seconds:.2f} s, runaway {runaway.status} in {runaway.seconds:.2f} s; server "
-          f"peak {server.peak_memory() // 2**20} MiB")
+    print(
+        f"cheap query while attacked: {len(latencies)} answers, max {max(latencies):.3f} s; "
+        f"K8,8 {clique.status} in {clique.seconds:.2f} s, 420 MB query {huge.status} in "
+        f"{huge.seconds:.2f} s, runaway {runaway.status} in {runaway.seconds:.2f} s; server "
+        f"peak {server.peak_memory() // 2**20} MiB"
+    )
 
 
 def test_a_huge_result_is_cut_at_the_byte_cap_in_the_worker(server: LiveServer) -> None:
@@ -168,23 +178,28 @@ def test_a_worker_past_its_memory_ceiling_is_stopped_and_replaced(server: LiveSe
 
 def test_an_upload_to_validate_obeys_the_timeout(server: LiveServer, tmp_path: Path) -> None:
     """A 1.9 MB contribution takes seconds to validate in context: cut at --timeout."""
-    lines = ["@prefix org: <http://www.w3.org/ns/org#> .",
-             "@prefix foaf: <http://xmlns.com/foaf/0.1/> .",
-             "@prefix prov: <http://www.w3.org/ns/prov#> .",
-             "<https://kg.example.org/graph/upload> { <https://kg.example.org/graph/upload> "
-             "prov:wasDerivedFrom <https://kg.example.org/id/upload-source> ."]
+    lines = [
+        "@prefix org: <http://www.w3.org/ns/org#> .",
+        "@prefix foaf: <http://xmlns.com/foaf/0.1/> .",
+        "@prefix prov: <http://www.w3.org/ns/prov#> .",
+        "<https://kg.example.org/graph/upload> { <https://kg.example.org/graph/upload> "
+        "prov:wasDerivedFrom <https://kg.example.org/id/upload-source> .",
+    ]
     for i in range(8000):
-        lines.append(f"<https://kg.example.org/id/post-{i}> a org:Post ; org:postIn "
-                     f"<https://kg.example.org/id/actp-rf> ; org:heldBy "
-                     f"<https://kg.example.org/id/person-{i}> . <https://kg.example.org/id/"
-                     f'person-{i}> a foaf:Person ; foaf:name "Person {i}" .')
+        lines.append(
+            f"<https://kg.example.org/id/post-{i}> a org:Post ; org:postIn "
+            f"<https://kg.example.org/id/actp-rf> ; org:heldBy "
+            f"<https://kg.example.org/id/person-{i}> . <https://kg.example.org/id/"
+            f'person-{i}> a foaf:Person ; foaf:name "Person {i}" .'
+        )
     lines.append("}")
     data = "\n".join(lines).encode()
     assert 1_500_000 < len(data) < 2 * 1024 * 1024
     with server.client() as client:
         start = time.monotonic()
-        response = client.post("/validate", files={"file": ("upload.trig", data)},
-                               headers={"Accept": "application/json"})
+        response = client.post(
+            "/validate", files={"file": ("upload.trig", data)}, headers={"Accept": "application/json"}
+        )
         seconds = time.monotonic() - start
         assert response.status_code in (200, 504), response.text[:300]
         assert seconds < DEFAULT_TIMEOUT + 1.5, seconds

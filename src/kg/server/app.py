@@ -42,49 +42,58 @@ STATIC = {"style.css": "text/css; charset=utf-8"}
 
 
 def _templates() -> Jinja2Templates:
-    environment = Environment(loader=FileSystemLoader(HERE / "templates"),
-                              autoescape=select_autoescape(default=True, default_for_string=True),
-                              trim_blocks=True, lstrip_blocks=True)
+    environment = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     return Jinja2Templates(env=environment)
 
 
-def _runner(project: Project, settings: Settings, defences: Defences
-            ) -> WorkerPool | InlineRunner:
+def _runner(project: Project, settings: Settings, defences: Defences) -> WorkerPool | InlineRunner:
     from kg.store.embedded import EmbeddedStore
 
     store = project.store
     if not isinstance(store, EmbeddedStore) or not defences.workers:
         return InlineRunner(project)
-    options = {"size": settings.workers, "confinement": defences.confinement,
-               "per_owner": settings.share}
+    options = {"size": settings.workers, "confinement": defences.confinement, "per_owner": settings.share}
     if store.path is None:
         return WorkerPool(project, **options)  # type: ignore[arg-type]
     from kg.server.snapshots import DiskSnapshots, clean_leftovers
 
     clean_leftovers(store.path)
-    return WorkerPool(project, snapshots=DiskSnapshots(store, project.files),
-                      **options)  # type: ignore[arg-type]
+    return WorkerPool(project, snapshots=DiskSnapshots(store, project.files), **options)  # type: ignore[arg-type]
 
 
 async def static_file(request: Request) -> Response:
     name = request.path_params["name"]
     if name not in STATIC:
         raise HttpError(404, f"no file {request.url.path}")
-    return Response((HERE / "static" / name).read_bytes(), media_type=STATIC[name],
-                    headers={"Cache-Control": "public, max-age=3600"})
+    return Response(
+        (HERE / "static" / name).read_bytes(),
+        media_type=STATIC[name],
+        headers={"Cache-Control": "public, max-age=3600"},
+    )
 
 
-def error_response(request: Request, status: int, detail: str,
-                   extra: dict[str, object] | None = None,
-                   headers: dict[str, str] | None = None) -> Response:
+def error_response(
+    request: Request,
+    status: int,
+    detail: str,
+    extra: dict[str, object] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     """The error as a page for people, as the one JSON shape for programs."""
     if wants_html(request):
         state: ServerState | None = getattr(request.app.state, "kg", None)
         if state is not None:
             response = state.templates.TemplateResponse(
-                request, "error.html", {"status": status, "detail": detail,
-                                        "settings": state.settings, "extra": extra or {}},
-                status_code=status)
+                request,
+                "error.html",
+                {"status": status, "detail": detail, "settings": state.settings, "extra": extra or {}},
+                status_code=status,
+            )
             response.headers.update(headers or {})
             return response
     return json_error(status, detail, dict(extra or {}), headers)
@@ -102,19 +111,20 @@ async def _on_kg_error(request: Request, error: Exception) -> Response:
 
 async def _on_starlette_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
-    detail = {404: f"nothing at {request.url.path}",
-              405: f"{request.method} is not allowed on {request.url.path}"}.get(
-        error.status_code, str(error.detail))
-    return error_response(request, error.status_code, detail,
-                          headers=dict(error.headers or {}))
+    detail = {
+        404: f"nothing at {request.url.path}",
+        405: f"{request.method} is not allowed on {request.url.path}",
+    }.get(error.status_code, str(error.detail))
+    return error_response(request, error.status_code, detail, headers=dict(error.headers or {}))
 
 
 async def _on_crash(request: Request, error: Exception) -> Response:
     return error_response(request, 500, "the server failed to answer; see its log")
 
 
-def create_app(project: Project, settings: Settings | None = None, *,
-               defences: Defences | None = None) -> Starlette:
+def create_app(
+    project: Project, settings: Settings | None = None, *, defences: Defences | None = None
+) -> Starlette:
     """The web application for ``project``: start it with any ASGI server (``kg serve``).
 
     ``defences`` are those :func:`~kg.server.defences.plan_defences` finds (by default, found
@@ -152,8 +162,7 @@ def create_app(project: Project, settings: Settings | None = None, *,
         Route("/query", pages.sparql_page, methods=methods),
         Route("/validate", pages.validate_page, methods=methods),
         Route("/sparql", sparql.sparql_endpoint, methods=methods),
-        Route("/rdf-graphs/service", sparql.graph_store,
-              methods=["GET", "HEAD", "PUT", "POST", "DELETE"]),
+        Route("/rdf-graphs/service", sparql.graph_store, methods=["GET", "HEAD", "PUT", "POST", "DELETE"]),
         Route("/id/{name:path}", pages.entity_page, methods=["GET", "HEAD"]),
         Route("/graph/{name:path}", pages.entity_page, methods=["GET", "HEAD"]),
         Route("/static/{name}", static_file, methods=["GET", "HEAD"]),
@@ -164,14 +173,26 @@ def create_app(project: Project, settings: Settings | None = None, *,
         Middleware(BodyLimit, limit=chosen.max_body, seconds=chosen.client_timeout),
     ]
     if chosen.cors_origin:
-        middleware.insert(0, Middleware(
-            CORSMiddleware, allow_origins=list(chosen.cors_origin),
-            allow_methods=["GET", "POST", "PUT", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "Accept"]))
+        middleware.insert(
+            0,
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(chosen.cors_origin),
+                allow_methods=["GET", "POST", "PUT", "DELETE"],
+                allow_headers=["Authorization", "Content-Type", "Accept"],
+            ),
+        )
     return Starlette(
-        routes=routes, middleware=middleware, lifespan=lifespan,
-        exception_handlers={HttpError: _on_http_error, KgError: _on_kg_error,
-                            HTTPException: _on_starlette_error, Exception: _on_crash})
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={
+            HttpError: _on_http_error,
+            KgError: _on_kg_error,
+            HTTPException: _on_starlette_error,
+            Exception: _on_crash,
+        },
+    )
 
 
 __all__ = ["create_app", "state_of"]

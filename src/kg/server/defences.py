@@ -37,27 +37,38 @@ class Defences:
         chosen = self.settings
         lines = []
         if chosen.allow_service:
-            lines.append("SERVICE and LOAD: allowed (--allow-service): queries may make the "
-                         "server fetch any URL")
+            lines.append(
+                "SERVICE and LOAD: allowed (--allow-service): queries may make the server fetch any URL"
+            )
         else:
             lines.append("SERVICE and LOAD: refused (found by a SPARQL parser)")
         if not self.workers:
-            lines.append("queries: run by the remote endpoint (its own limits apply); "
-                         "no worker isolation")
+            lines.append("queries: run by the remote endpoint (its own limits apply); no worker isolation")
         elif self.confinement.network:
             lines.append("query workers: no network (a network namespace of their own)")
         elif not chosen.allow_service:
-            lines.append("query workers: network isolation unavailable here "
-                         f"({self.network_unavailable}); the SPARQL check alone stands")
+            lines.append(
+                "query workers: network isolation unavailable here "
+                f"({self.network_unavailable}); the SPARQL check alone stands"
+            )
         if self.workers:
-            memory = "no memory ceiling" if self.confinement.memory is None else \
-                f"memory ceiling {self.confinement.memory // MIB} MiB each"
-            lines.append(f"query workers: {chosen.workers}, {chosen.share} per client; {memory}; "
-                         f"stopped after {chosen.timeout:g} s")
-        lines.append(f"results: at most {chosen.max_rows} rows and {chosen.max_result_bytes} "
-                     f"bytes; request bodies at most {chosen.max_body} bytes")
-        lines.append("hosts answered: " + ", ".join(self.hosts) + "; slow clients cut after "
-                     f"{chosen.client_timeout:g} s")
+            memory = (
+                "no memory ceiling"
+                if self.confinement.memory is None
+                else f"memory ceiling {self.confinement.memory // MIB} MiB each"
+            )
+            lines.append(
+                f"query workers: {chosen.workers}, {chosen.share} per client; {memory}; "
+                f"stopped after {chosen.timeout:g} s"
+            )
+        lines.append(
+            f"results: at most {chosen.max_rows} rows and {chosen.max_result_bytes} "
+            f"bytes; request bodies at most {chosen.max_body} bytes"
+        )
+        lines.append(
+            "hosts answered: " + ", ".join(self.hosts) + "; slow clients cut after "
+            f"{chosen.client_timeout:g} s"
+        )
         return lines
 
 

@@ -40,8 +40,9 @@ def _unescaped(text: str) -> str:
 def _may_fetch(text: str) -> bool:
     """Whether ``text`` could hold the keyword SERVICE or LOAD (an over-approximation)."""
     expanded = _unescaped(text)
-    return any(word in folded for folded in (expanded.lower(), expanded.casefold())
-               for word in ("service", "load"))
+    return any(
+        word in folded for folded in (expanded.lower(), expanded.casefold()) for word in ("service", "load")
+    )
 
 
 def _fetching_operations(tree: object) -> list[str]:
@@ -92,19 +93,23 @@ def refuse_remote(text: str, kind: Kind, allowed: bool) -> None:
 
     >>> refuse_remote("SELECT * WHERE { ?s ?p 'a SERVICE' }", "query", allowed=False)
     >>> refuse_remote("PREFIX : <http://127.0.0.1:9/> SELECT * { SERVICE:x { ?s ?p ?o } }",
-    ...               "query", allowed=False)
+    ...               "query", allowed=False)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    kg.errors.RemoteAccessRefused: SERVICE is disabled on this server: it would make the server fetch other URLs (start it with --allow-service)
+    kg.errors.RemoteAccessRefused: SERVICE is disabled on this server: it would make ...
     """
     if allowed:
         return
     verdict = _verdict(text, kind)
     if verdict[0] == "error":
         _, message, line, column = verdict
-        raise QuerySyntaxError(f"the {kind} could not be checked for SERVICE and LOAD, so it "
-                               f"is refused: {message}", line=int(line), column=int(column))
+        raise QuerySyntaxError(
+            f"the {kind} could not be checked for SERVICE and LOAD, so it is refused: {message}",
+            line=int(line),
+            column=int(column),
+        )
     if len(verdict) > 1:
         raise RemoteAccessRefused(
             f"{verdict[1]} is disabled on this server: it would make the server fetch other URLs "
-            "(start it with --allow-service)")
+            "(start it with --allow-service)"
+        )

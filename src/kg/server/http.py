@@ -24,15 +24,23 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kg import errors
 
 HTML = "text/html"
-CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-       "base-uri 'none'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
 
 
 class HttpError(Exception):
     """An error with its HTTP status, for the client."""
 
-    def __init__(self, status: int, detail: str, *, headers: dict[str, str] | None = None,
-                 extra: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
@@ -105,8 +113,7 @@ def wants_html(request: Request) -> bool:
     return "text/html" in accept and negotiate(accept, ["application/json", HTML]) == HTML
 
 
-def error_document(status: int, detail: str, extra: dict[str, Any] | None = None
-                   ) -> dict[str, Any]:
+def error_document(status: int, detail: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     try:
         title = HTTPStatus(status).phrase
     except ValueError:
@@ -116,10 +123,15 @@ def error_document(status: int, detail: str, extra: dict[str, Any] | None = None
     return {"error": body}
 
 
-def json_error(status: int, detail: str, extra: dict[str, Any] | None = None,
-               headers: dict[str, str] | None = None) -> Response:
-    return Response(json.dumps(error_document(status, detail, extra), ensure_ascii=False),
-                    status_code=status, media_type="application/json", headers=headers)
+def json_error(
+    status: int, detail: str, extra: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+) -> Response:
+    return Response(
+        json.dumps(error_document(status, detail, extra), ensure_ascii=False),
+        status_code=status,
+        media_type="application/json",
+        headers=headers,
+    )
 
 
 class BodyLimit:
@@ -147,9 +159,11 @@ class BodyLimit:
             try:
                 message = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
             except TimeoutError:
-                raise HttpError(408, f"the request body took longer than {self.seconds:g} s to "
-                                     "arrive (--client-timeout)",
-                                headers={"Connection": "close"}) from None
+                raise HttpError(
+                    408,
+                    f"the request body took longer than {self.seconds:g} s to arrive (--client-timeout)",
+                    headers={"Connection": "close"},
+                ) from None
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
@@ -197,9 +211,9 @@ def _host_name(header: bytes) -> str | None:
         return None
     if text.startswith("["):  # an IPv6 literal: [::1]:8000
         end = text.find("]")
-        if end < 0 or (text[end + 1:] and not (text[end + 1] == ":" and text[end + 2:].isdigit())):
+        if end < 0 or (text[end + 1 :] and not (text[end + 1] == ":" and text[end + 2 :].isdigit())):
             return None
-        return text[:end + 1]
+        return text[: end + 1]
     name, colon, port = text.partition(":")
     if colon and not port.isdigit():
         return None
@@ -237,9 +251,10 @@ class AllowedHosts:
         name = None if header is None else _host_name(header)
         if name is None:
             return False
-        return any(name == allowed or (allowed.startswith(".") and
-                                       (name.endswith(allowed) or name == allowed[1:]))
-                   for allowed in self.names)
+        return any(
+            name == allowed or (allowed.startswith(".") and (name.endswith(allowed) or name == allowed[1:]))
+            for allowed in self.names
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -248,8 +263,11 @@ class AllowedHosts:
         hosts = [value for key, value in scope["headers"] if key == b"host"]
         if len(hosts) != 1 or not self.allows(hosts[0]):
             shown = hosts[0].decode("latin-1")[:100] if hosts else "(none)"
-            response = json_error(400, f"this server does not answer for the host {shown!r} "
-                                       "(start it with --allowed-host NAME to add one)")
+            response = json_error(
+                400,
+                f"this server does not answer for the host {shown!r} "
+                "(start it with --allowed-host NAME to add one)",
+            )
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)

@@ -27,46 +27,65 @@ from kg.server.tasks import EntityView, PageAnswer
 from kg.server.views import diagram, labels_by_language, link_for, local_path, view_term
 from kg.terms import NamedNode
 
-ENTITY_MEDIA = ["text/turtle", HTML, "application/ld+json", "application/n-triples",
-                "application/json", "text/plain"]
-EXTENSIONS = {"ttl": "text/turtle", "jsonld": "application/ld+json",
-              "nt": "application/n-triples"}
+ENTITY_MEDIA = [
+    "text/turtle",
+    HTML,
+    "application/ld+json",
+    "application/n-triples",
+    "application/json",
+    "text/plain",
+]
+EXTENSIONS = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples"}
 
 
-def render(request: Request, template: str, context: Mapping[str, Any],
-           status: int = 200) -> Response:
+def render(request: Request, template: str, context: Mapping[str, Any], status: int = 200) -> Response:
     state = state_of(request)
     return state.templates.TemplateResponse(
-        request, template, {"settings": state.settings, **context}, status_code=status)
+        request, template, {"settings": state.settings, **context}, status_code=status
+    )
 
 
 async def home(request: Request) -> Response:
     state = state_of(request)
     numbers, names = await state.run(request, tasks.stats)
-    if negotiate(request.headers.get("accept"), [HTML, "application/json"]) \
-            == "application/json":
-        return Response(json.dumps({
-            "triples": numbers.triples, "named_graphs": numbers.named_graphs,
-            "entities_by_class": dict(numbers.entities_by_class),
-            "sources": [{"source": s, "name": n, "graphs": c} for s, n, c in numbers.sources],
-        }, ensure_ascii=False), media_type="application/json")
-    classes = [(names.get(cls) or shorten(cls), "/query?query=" + quote(_instances(cls)), count)
-               for cls, count in numbers.entities_by_class]
-    return render(request, "home.html", {
-        "stats": numbers, "classes": classes,
-        "sources": [(view_term_iri(source, name), count) for source, name, count in
-                    numbers.sources],
-        "queries": list(state.project.named_queries.values()),
-    })
+    if negotiate(request.headers.get("accept"), [HTML, "application/json"]) == "application/json":
+        return Response(
+            json.dumps(
+                {
+                    "triples": numbers.triples,
+                    "named_graphs": numbers.named_graphs,
+                    "entities_by_class": dict(numbers.entities_by_class),
+                    "sources": [{"source": s, "name": n, "graphs": c} for s, n, c in numbers.sources],
+                },
+                ensure_ascii=False,
+            ),
+            media_type="application/json",
+        )
+    classes = [
+        (names.get(cls) or shorten(cls), "/query?query=" + quote(_instances(cls)), count)
+        for cls, count in numbers.entities_by_class
+    ]
+    return render(
+        request,
+        "home.html",
+        {
+            "stats": numbers,
+            "classes": classes,
+            "sources": [(view_term_iri(source, name), count) for source, name, count in numbers.sources],
+            "queries": list(state.project.named_queries.values()),
+        },
+    )
 
 
 def _instances(cls: str) -> str:
-    return (f"SELECT ?entity ?label WHERE {{\n  ?entity a <{cls}> .\n"
-            "  OPTIONAL { ?entity skos:prefLabel|foaf:name ?label FILTER(LANG(?label) IN "
-            "(\"en\", \"\")) }\n} ORDER BY ?label")
+    return (
+        f"SELECT ?entity ?label WHERE {{\n  ?entity a <{cls}> .\n"
+        "  OPTIONAL { ?entity skos:prefLabel|foaf:name ?label FILTER(LANG(?label) IN "
+        '("en", "")) }\n} ORDER BY ?label'
+    )
 
 
-def view_term_iri(iri: str, name: str) -> dict[str, str]:
+def view_term_iri(iri: str, name: str) -> dict[str, str | None]:
     return {"text": name or shorten(iri), "href": link_for(iri), "iri": iri}
 
 
@@ -74,13 +93,23 @@ async def search_page(request: Request) -> Response:
     state = state_of(request)
     text = request.query_params.get("q", "")
     hits = await state.run(request, tasks.search, text) if text.strip() else []
-    if negotiate(request.headers.get("accept"), [HTML, "application/json"]) \
-            == "application/json":
-        return Response(json.dumps([{"iri": h.iri, "label": h.title, "types": h.types,
-                                     "matched": [m.value for m in h.matched]} for h in hits],
-                                   ensure_ascii=False), media_type="application/json")
-    return render(request, "search.html", {
-        "q": text, "hits": [(h, link_for(h.iri)) for h in hits]})
+    if negotiate(request.headers.get("accept"), [HTML, "application/json"]) == "application/json":
+        return Response(
+            json.dumps(
+                [
+                    {
+                        "iri": h.iri,
+                        "label": h.title,
+                        "types": h.types,
+                        "matched": [m.value for m in h.matched],
+                    }
+                    for h in hits
+                ],
+                ensure_ascii=False,
+            ),
+            media_type="application/json",
+        )
+    return render(request, "search.html", {"q": text, "hits": [(h, link_for(h.iri)) for h in hits]})
 
 
 async def query_list(request: Request) -> Response:
@@ -97,22 +126,19 @@ async def named_query_page(request: Request) -> Response:
             name, download = name[: -len(ext) - 1], ext
     named: NamedQuery = state.project.named_query(name)
     params = request.query_params
-    values = {p.name: params[p.name] for p in named.parameters
-              if params.get(p.name, "").strip()}
+    values = {p.name: params[p.name] for p in named.parameters if params.get(p.name, "").strip()}
     unknown = sorted(set(params) - {p.name for p in named.parameters} - {"run"})
     if unknown:
         raise ParameterError(f"query {name!r} has no parameter {unknown[0]!r}")
     wanted = negotiate(request.headers.get("accept"), [HTML, "application/json", "text/csv"])
     if download is not None or wanted != HTML:
         media = {"csv": "text/csv", "json": "application/sparql-results+json"}.get(
-            download or "", "text/csv" if wanted == "text/csv"
-            else "application/sparql-results+json")
-        rendered: Rendered = await state.run(request, tasks.answer_named, name, values, media,
-                                             state.limits)
+            download or "", "text/csv" if wanted == "text/csv" else "application/sparql-results+json"
+        )
+        rendered: Rendered = await state.run(request, tasks.answer_named, name, values, media, state.limits)
         response = rendered_response(rendered, state)
         if download is not None:
-            response.headers["Content-Disposition"] = \
-                f'attachment; filename="{name}.{download}"'
+            response.headers["Content-Disposition"] = f'attachment; filename="{name}.{download}"'
         return response
     answer: PageAnswer | None = None
     error: str | None = None
@@ -121,10 +147,19 @@ async def named_query_page(request: Request) -> Response:
             answer = await state.run(request, tasks.page_named, name, values, state.limits)
         except KgError as failed:
             error = str(failed)
-    return render(request, "named_query.html", {
-        "query": named, "values": values, "answer": answer, "error": error,
-        "table": answer.table if answer else None, "query_string": request.url.query,
-    }, status=400 if error else 200)
+    return render(
+        request,
+        "named_query.html",
+        {
+            "query": named,
+            "values": values,
+            "answer": answer,
+            "error": error,
+            "table": answer.table if answer else None,
+            "query_string": request.url.query,
+        },
+        status=400 if error else 200,
+    )
 
 
 async def sparql_page(request: Request) -> Response:
@@ -141,13 +176,22 @@ async def sparql_page(request: Request) -> Response:
             answer = await state.run(request, tasks.page_query, text, state.limits)
         except KgError as failed:
             error = str(failed)
-    default = ("SELECT ?entity ?label WHERE {\n  ?entity skos:prefLabel ?label .\n"
-               "  FILTER(LANG(?label) = \"en\")\n} ORDER BY ?label LIMIT 20")
-    return render(request, "sparql.html", {
-        "text": text or default, "answer": answer, "error": error,
-        "table": answer.table if answer else None,
-        "prefixes": list(PREFIXES.items()),
-    }, status=400 if error else 200)
+    default = (
+        "SELECT ?entity ?label WHERE {\n  ?entity skos:prefLabel ?label .\n"
+        '  FILTER(LANG(?label) = "en")\n} ORDER BY ?label LIMIT 20'
+    )
+    return render(
+        request,
+        "sparql.html",
+        {
+            "text": text or default,
+            "answer": answer,
+            "error": error,
+            "table": answer.table if answer else None,
+            "prefixes": list(PREFIXES.items()),
+        },
+        status=400 if error else 200,
+    )
 
 
 async def validate_page(request: Request) -> Response:
@@ -170,15 +214,19 @@ async def validate_page(request: Request) -> Response:
             raise HttpError(400, "upload a file (or paste RDF) to validate")
         fmt = chosen or (filename.rsplit(".", 1)[-1] if "." in filename else "trig")
         report = await state.run(request, tasks.validate_upload, data, fmt)
-        if negotiate(request.headers.get("accept"), [HTML, "application/json"]) \
-                == "application/json":
-            return Response(report.to_json(), media_type="application/json",
-                            status_code=200)
-    return render(request, "validate.html", {
-        "report": report, "filename": filename, "formats": formats,
-        "groups": report.by_entity() if report else {},
-        "paths": {f.focus: local_path(f.focus) for f in (report.findings if report else [])},
-    })
+        if negotiate(request.headers.get("accept"), [HTML, "application/json"]) == "application/json":
+            return Response(report.to_json(), media_type="application/json", status_code=200)
+    return render(
+        request,
+        "validate.html",
+        {
+            "report": report,
+            "filename": filename,
+            "formats": formats,
+            "groups": report.by_entity() if report else {},
+            "paths": {f.focus: local_path(f.focus) for f in (report.findings if report else [])},
+        },
+    )
 
 
 # -- entity pages -------------------------------------------------------------------------------
@@ -201,30 +249,42 @@ async def entity_page(request: Request) -> Response:
         media = negotiate(request.headers.get("accept"), ENTITY_MEDIA)
         if media is None:
             raise HttpError(406, "an entity is available as " + ", ".join(ENTITY_MEDIA))
-    media = {"application/json": "application/ld+json",
-             "text/plain": "application/n-triples"}.get(media, media)
+    media = {"application/json": "application/ld+json", "text/plain": "application/n-triples"}.get(
+        media, media
+    )
     stem = _stem(request.url.path)
-    headers = {"Link": ", ".join(
-        f'<{stem}.{e}>; rel="alternate"; type="{m}"' for e, m in EXTENSIONS.items())}
+    headers = {"Link": ", ".join(f'<{stem}.{e}>; rel="alternate"; type="{m}"' for e, m in EXTENSIONS.items())}
     found: EntityView | Rendered | None = await state.run(
-        request, tasks.entity, iri, media if media in RDF_MEDIA else None, state.limits)
+        request, tasks.entity, iri, media if media in RDF_MEDIA else None, state.limits
+    )
     if found is None:
         raise HttpError(404, f"the graph says nothing about <{iri}>")
     if isinstance(found, Rendered):
         return rendered_response(found, state, headers)
     view = found
     names = view.names
-    facts = [(view_term(f.predicate, names), view_term(f.value, names),
-              view.source_numbers(f.graphs)) for f in view.facts]
-    incoming = [(view_term(f.value, names), view_term(f.predicate, names),
-                 view.source_numbers(f.graphs)) for f in view.incoming]
-    response = render(request, "entity.html", {
-        "view": view, "labels": labels_by_language(view.labels),
-        "types": [view_term(t, names) for t in view.types],
-        "facts": facts, "incoming": incoming, "diagram": diagram(view),
-        "sources": [(s, local_path(s.graph), link_for(s.document)) for s in view.sources],
-        "stem": stem,
-    })
+    facts = [
+        (view_term(f.predicate, names), view_term(f.value, names), view.source_numbers(f.graphs))
+        for f in view.facts
+    ]
+    incoming = [
+        (view_term(f.value, names), view_term(f.predicate, names), view.source_numbers(f.graphs))
+        for f in view.incoming
+    ]
+    response = render(
+        request,
+        "entity.html",
+        {
+            "view": view,
+            "labels": labels_by_language(view.labels),
+            "types": [view_term(t, names) for t in view.types],
+            "facts": facts,
+            "incoming": incoming,
+            "diagram": diagram(view),
+            "sources": [(s, local_path(s.graph), link_for(s.document)) for s in view.sources],
+            "stem": stem,
+        },
+    )
     response.headers.update({"Vary": "Accept", **headers})
     return response
 

@@ -23,10 +23,20 @@ from kg.terms import DefaultGraph, Literal, Quad, Term, Triple
 if TYPE_CHECKING:
     from kg.api import Project
 
-RESULT_MEDIA = ["application/sparql-results+json", "application/sparql-results+xml",
-                "text/csv", "text/tab-separated-values", "application/json"]
-RDF_MEDIA = ["text/turtle", "application/n-triples", "application/ld+json",
-             "application/rdf+xml", "text/plain"]
+RESULT_MEDIA = [
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+    "application/json",
+]
+RDF_MEDIA = [
+    "text/turtle",
+    "application/n-triples",
+    "application/ld+json",
+    "application/rdf+xml",
+    "text/plain",
+]
 DISPLAY_CHARS = 1000
 """Characters of one value a page shows; the rest is cut (downloads have it all)."""
 _CHUNK = 32
@@ -60,7 +70,8 @@ def term_size(term: object) -> int:
 def too_large(limit: int) -> ResultTooLargeError:
     return ResultTooLargeError(
         f"the result is larger than the server sends ({limit} bytes, --max-result-bytes); "
-        "ask for less (LIMIT, fewer or shorter values)")
+        "ask for less (LIMIT, fewer or shorter values)"
+    )
 
 
 def read_bounded(raw: object, max_rows: int, max_bytes: int) -> tuple[QueryResult, bool]:
@@ -88,7 +99,7 @@ def read_bounded(raw: object, max_rows: int, max_bytes: int) -> tuple[QueryResul
         fresh = more.triples if result.kind == "graph" else more.rows
         if not fresh:
             break
-        read.extend(fresh)
+        read.extend(fresh)  # type: ignore[arg-type]
     truncated = len(read) > max_rows
     del read[max_rows:]
     return result, truncated
@@ -114,16 +125,23 @@ def rdf_body(project: Project, triples: Iterable[Triple | Quad], media: str) -> 
         text, canonical = response_turtle(items, PREFIXES)
         return text.encode(), canonical
     if media == "application/ld+json":
-        quads = [Quad(t.subject, t.predicate, t.object, DefaultGraph()) if isinstance(t, Triple)
-                 else t for t in items]
+        quads = [
+            Quad(t.subject, t.predicate, t.object, DefaultGraph()) if isinstance(t, Triple) else t
+            for t in items
+        ]
         return dumps(compact(quads, _context(project))).encode(), True
     chosen = RDF_XML if media == "application/rdf+xml" else N_TRIPLES
     return serialize(items, chosen, prefixes=dict(PREFIXES)) or b"", True
 
 
-def render_result(project: Project, result: QueryResult, truncated: bool,
-                  graph_media: str | None, table_media: str | None,
-                  max_bytes: int) -> Rendered:
+def render_result(
+    project: Project,
+    result: QueryResult,
+    truncated: bool,
+    graph_media: str | None,
+    table_media: str | None,
+    max_bytes: int,
+) -> Rendered:
     """``result`` in the media type chosen for its kind."""
     if result.kind == "graph":
         if graph_media is None:
@@ -134,12 +152,10 @@ def render_result(project: Project, result: QueryResult, truncated: bool,
         return Rendered("graph", media + charset, checked(body, max_bytes), truncated, canonical)
     if table_media is None:
         return Rendered(result.kind, None, None)
-    media = "application/sparql-results+json" if table_media == "application/json" \
-        else table_media
+    media = "application/sparql-results+json" if table_media == "application/json" else table_media
     fmt = {v: k for k, v in RESULT_FORMATS.items()}[media]
     charset = "; charset=utf-8" if media.startswith("text/") else ""
-    return Rendered(result.kind, media + charset, checked(result.serialize(fmt), max_bytes),
-                    truncated)
+    return Rendered(result.kind, media + charset, checked(result.serialize(fmt), max_bytes), truncated)
 
 
 def clip(term: Term | None) -> Term | None:

@@ -46,10 +46,11 @@ class Settings:
     def __post_init__(self) -> None:
         if self.timeout <= 0 or self.write_timeout <= 0 or self.client_timeout <= 0:
             raise UsageError("--timeout and --client-timeout must be positive numbers of seconds")
-        if min(self.max_rows, self.max_body, self.workers, self.max_result_bytes,
-               self.max_connections) < 1:
-            raise UsageError("--max-rows, --max-body, --max-result-bytes, --max-connections and "
-                             "--workers must be at least 1")
+        if min(self.max_rows, self.max_body, self.workers, self.max_result_bytes, self.max_connections) < 1:
+            raise UsageError(
+                "--max-rows, --max-body, --max-result-bytes, --max-connections and "
+                "--workers must be at least 1"
+            )
         if self.client_workers is not None and not 1 <= self.client_workers <= self.workers:
             raise UsageError("--client-workers must be between 1 and --workers")
         if self.worker_memory is not None and self.worker_memory < 64 * MIB:

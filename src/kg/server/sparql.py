@@ -29,11 +29,19 @@ from kg.terms import DefaultGraph, NamedNode, Quad
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
-_FORMAT_NAMES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-                 "csv": "text/csv", "tsv": "text/tab-separated-values",
-                 "ttl": "text/turtle", "turtle": "text/turtle", "nt": "application/n-triples",
-                 "ntriples": "application/n-triples", "jsonld": "application/ld+json",
-                 "json-ld": "application/ld+json", "rdfxml": "application/rdf+xml"}
+_FORMAT_NAMES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "ttl": "text/turtle",
+    "turtle": "text/turtle",
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
 
 
 # -- reading requests ------------------------------------------------------------------------
@@ -91,9 +99,12 @@ async def read_operation(request: Request) -> tuple[str | None, str | None, list
         return _text(body, charset), None, params
     if media == SPARQL_UPDATE:
         return None, _text(body, charset), params
-    raise HttpError(415, "POST a query as application/sparql-query or a form "
-                         "(application/x-www-form-urlencoded), an update as "
-                         f"application/sparql-update (got {media or 'no content type'!r})")
+    raise HttpError(
+        415,
+        "POST a query as application/sparql-query or a form "
+        "(application/x-www-form-urlencoded), an update as "
+        f"application/sparql-update (got {media or 'no content type'!r})",
+    )
 
 
 def _dataset(pairs: Iterable[tuple[str, str]]) -> Dataset | None:
@@ -119,8 +130,9 @@ def _requested_format(request: Request, pairs: list[tuple[str, str]]) -> str | N
 
 
 # -- writing responses ------------------------------------------------------------------------
-def rendered_response(rendered: Rendered, state: ServerState,
-                      headers: dict[str, str] | None = None) -> Response:
+def rendered_response(
+    rendered: Rendered, state: ServerState, headers: dict[str, str] | None = None
+) -> Response:
     """The bytes a worker made, sent as they are."""
     assert rendered.media is not None and rendered.body is not None
     sent = {"Vary": "Accept", **(headers or {})}
@@ -133,8 +145,16 @@ def rendered_response(rendered: Rendered, state: ServerState,
 
 def service_description(request: Request, state: ServerState) -> Response:
     endpoint = str(request.url.replace(query="", fragment=""))
-    formats = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
-               "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
+    formats = [
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "JSON-LD",
+        "RDF_XML",
+    ]
     languages = ["sd:SPARQL11Query"]
     if state.settings.allow_updates:
         languages.append("sd:SPARQL11Update")
@@ -147,12 +167,12 @@ def service_description(request: Request, state: ServerState) -> Response:
         f"    sd:supportedLanguage {', '.join(languages)} ;",
         f"    sd:resultFormat {', '.join('formats:' + f for f in formats)} ;",
         "    sd:feature sd:UnionDefaultGraph, sd:BasicFederatedQuery ;"
-        if state.settings.allow_service else "    sd:feature sd:UnionDefaultGraph ;",
+        if state.settings.allow_service
+        else "    sd:feature sd:UnionDefaultGraph ;",
         "    sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ] ] .",
         "",
     ]
-    return Response("\n".join(lines), media_type="text/turtle; charset=utf-8",
-                    headers={"Vary": "Accept"})
+    return Response("\n".join(lines), media_type="text/turtle; charset=utf-8", headers={"Vary": "Accept"})
 
 
 # -- the endpoint -------------------------------------------------------------------------------
@@ -173,49 +193,61 @@ async def sparql_endpoint(request: Request) -> Response:
         if wants_html(request):
             return RedirectResponse("/query", status_code=303)
         return service_description(request, state)
-    if wants_html(request) and request.method == "GET" and _requested_format(request, pairs) \
-            is None:
+    if wants_html(request) and request.method == "GET" and _requested_format(request, pairs) is None:
         return RedirectResponse(f"/query?query={quote(query_text)}", status_code=303)
-    job = QueryJob(query_text, _dataset(pairs), str(request.url.replace(query="", fragment="")),
-                   chosen_media(request, pairs, RDF_MEDIA),
-                   chosen_media(request, pairs, RESULT_MEDIA))
+    job = QueryJob(
+        query_text,
+        _dataset(pairs),
+        str(request.url.replace(query="", fragment="")),
+        chosen_media(request, pairs, RDF_MEDIA),
+        chosen_media(request, pairs, RESULT_MEDIA),
+    )
     rendered: Rendered = await state.run(request, tasks.answer_query, job, state.limits)
     if rendered.body is None:
         offers = RDF_MEDIA if rendered.kind == "graph" else RESULT_MEDIA
-        raise HttpError(406, f"cannot answer in {request.headers.get('accept')!r}; this result "
-                             "is available as " + ", ".join(offers))
+        raise HttpError(
+            406,
+            f"cannot answer in {request.headers.get('accept')!r}; this result "
+            "is available as " + ", ".join(offers),
+        )
     return rendered_response(rendered, state)
 
 
-async def run_update(request: Request, state: ServerState, sparql: str,
-                     pairs: list[tuple[str, str]]) -> Response:
+async def run_update(
+    request: Request, state: ServerState, sparql: str, pairs: list[tuple[str, str]]
+) -> Response:
     state.authorize_write(request)
     if any(k in ("using-graph-uri", "using-named-graph-uri") for k, _ in pairs):
-        raise HttpError(400, "using-graph-uri and using-named-graph-uri are not supported; "
-                             "use USING or WITH in the update")
-    await state.run(request, tasks.check_operation, sparql, "update",
-                    state.settings.allow_service)
+        raise HttpError(
+            400,
+            "using-graph-uri and using-named-graph-uri are not supported; use USING or WITH in the update",
+        )
+    await state.run(request, tasks.check_operation, sparql, "update", state.settings.allow_service)
     change = await apply_change(request, state, [Operation("update", sparql=sparql)])
     return _change_response(change, 200)
 
 
-async def apply_change(request: Request, state: ServerState, operations: list[Operation]
-                       ) -> Change:
+async def apply_change(request: Request, state: ServerState, operations: list[Operation]) -> Change:
     """Plan the change in a worker, check it against the shapes, apply it or refuse it (422)."""
     from kg.store.embedded import EmbeddedStore
 
     store = state.project.store
     if not isinstance(store, EmbeddedStore):
-        raise HttpError(403, "writes through this server need the embedded store; "
-                             "write to the remote endpoint itself")
+        raise HttpError(
+            403, "writes through this server need the embedded store; write to the remote endpoint itself"
+        )
     async with state.write_lock:
-        change: Change = await state.run(request, plan_change, operations,
-                                         timeout=state.settings.write_timeout, discard=True)
+        change: Change = await state.run(
+            request, plan_change, operations, timeout=state.settings.write_timeout, discard=True
+        )
         if not change.report.conforms:
             counts = change.report.counts()
-            raise HttpError(422, f"the change would break the shapes ({counts['Violation']} "
-                                 "violation(s)); nothing was applied",
-                            extra={"report": json.loads(change.report.to_json())})
+            raise HttpError(
+                422,
+                f"the change would break the shapes ({counts['Violation']} "
+                "violation(s)); nothing was applied",
+                extra={"report": json.loads(change.report.to_json())},
+            )
         if not change.empty:
             store.change(change.added, change.removed)  # one step: a crash leaves neither or both
             store.flush()
@@ -224,10 +256,12 @@ async def apply_change(request: Request, state: ServerState, operations: list[Op
 
 
 def _change_response(change: Change, status: int) -> Response:
-    body = {"added": len(change.added), "removed": len(change.removed),
-            "report": json.loads(change.report.to_json())}
-    return Response(json.dumps(body, ensure_ascii=False), status_code=status,
-                    media_type="application/json")
+    body = {
+        "added": len(change.added),
+        "removed": len(change.removed),
+        "report": json.loads(change.report.to_json()),
+    }
+    return Response(json.dumps(body, ensure_ascii=False), status_code=status, media_type="application/json")
 
 
 # -- Graph Store Protocol -------------------------------------------------------------------------
@@ -251,8 +285,7 @@ async def graph_store(request: Request) -> Response:
         media = negotiate(request.headers.get("accept"), RDF_MEDIA)
         if media == "text/plain":
             media = "application/n-triples"
-        found: Rendered | None = await state.run(request, tasks.graph_document, target, media,
-                                                 state.limits)
+        found: Rendered | None = await state.run(request, tasks.graph_document, target, media, state.limits)
         if found is None:
             raise HttpError(404, f"no graph {target}")
         if found.body is None:
@@ -268,12 +301,10 @@ async def graph_store(request: Request) -> Response:
         except UsageError as error:
             raise HttpError(415, str(error)) from None
         if fmt.datasets and fmt is not JSON_LD:
-            raise HttpError(415, f"send one graph (Turtle, N-Triples, JSON-LD, RDF/XML), "
-                                 f"not {fmt.name}")
+            raise HttpError(415, f"send one graph (Turtle, N-Triples, JSON-LD, RDF/XML), not {fmt.name}")
         quads = tuple(parse_bytes(await request.body(), fmt, source="<request body>"))
     change = await apply_change(request, state, [Operation(kind, graph=target, quads=quads)])
     if kind == "delete" and change.empty:
         raise HttpError(404, f"no graph {target}")
     created = kind in ("put", "post") and bool(change.added) and not change.removed
     return _change_response(change, 201 if created else 200)
-

@@ -83,8 +83,14 @@ def check_operation(project: Project, text: str, kind: Kind, allow_service: bool
     refuse_remote(text, kind, allow_service)
 
 
-def run_query(project: Project, sparql: str, bindings: Mapping[str, Term] | None,
-              dataset: Dataset | None, limits: Limits, base: str | None = None) -> Answer:
+def run_query(
+    project: Project,
+    sparql: str,
+    bindings: Mapping[str, Term] | None,
+    dataset: Dataset | None,
+    limits: Limits,
+    base: str | None = None,
+) -> Answer:
     """Run SPARQL (read-only), reading at most ``limits.max_rows`` rows or triples and
     ``limits.max_bytes`` bytes of values.
 
@@ -99,8 +105,8 @@ def run_query(project: Project, sparql: str, bindings: Mapping[str, Term] | None
             raise UsageError("a protocol dataset needs the embedded store")
         result = store.query(sparql, bindings=bindings)
         truncated = len(result) > limits.max_rows
-        result.rows = result.rows[:limits.max_rows]
-        result.triples = result.triples[:limits.max_rows]
+        result.rows = result.rows[: limits.max_rows]
+        result.triples = result.triples[: limits.max_rows]
         return Answer(result, truncated)
     refuse_update(sparql)
     options: dict[str, object] = {"prefixes": dict(PREFIXES), "base_iri": base}
@@ -123,8 +129,9 @@ def answer_query(project: Project, job: QueryJob, limits: Limits) -> Rendered:
     """A protocol query, checked, run and written in the client's format."""
     refuse_remote(job.sparql, "query", limits.allow_service)
     answer = run_query(project, job.sparql, None, job.dataset, limits, job.base)
-    return render_result(project, answer.result, answer.truncated, job.graph_media,
-                         job.table_media, limits.max_bytes)
+    return render_result(
+        project, answer.result, answer.truncated, job.graph_media, job.table_media, limits.max_bytes
+    )
 
 
 def _page(project: Project, answer: Answer, limits: Limits) -> PageAnswer:
@@ -132,9 +139,11 @@ def _page(project: Project, answer: Answer, limits: Limits) -> PageAnswer:
 
     result = answer.result
     cut = answer.truncated or len(result) > limits.page_rows
-    result.rows = [tuple(clip(t) for t in row) for row in result.rows[:limits.page_rows]]
-    result.triples = [Triple(t.subject, t.predicate, clip(t.object))  # type: ignore[arg-type]
-                      for t in result.triples[:limits.page_rows]]
+    result.rows = [tuple(clip(t) for t in row) for row in result.rows[: limits.page_rows]]
+    result.triples = [
+        Triple(t.subject, t.predicate, clip(t.object))  # type: ignore[arg-type]
+        for t in result.triples[: limits.page_rows]
+    ]
     return PageAnswer(result_table(result, project.labels(_iris_in(result))), cut)
 
 
@@ -147,8 +156,7 @@ def page_query(project: Project, sparql: str, limits: Limits) -> PageAnswer:
 def _iris_in(result: QueryResult) -> set[str]:
     terms: Iterable[Term | None]
     if result.kind == "graph":
-        terms = [x for t in result.triples for x in (t.subject, t.object)
-                 if not isinstance(x, Triple)]
+        terms = [x for t in result.triples for x in (t.subject, t.object) if not isinstance(x, Triple)]
     else:
         terms = itertools.chain.from_iterable(result.rows)
     return {t.value for t in terms if isinstance(t, NamedNode)}
@@ -160,17 +168,16 @@ def run_named(project: Project, name: str, params: Mapping[str, str], limits: Li
     return run_query(project, named.text, named.bindings(params), None, limits)
 
 
-def page_named(project: Project, name: str, params: Mapping[str, str],
-               limits: Limits) -> PageAnswer:
+def page_named(project: Project, name: str, params: Mapping[str, str], limits: Limits) -> PageAnswer:
     return _page(project, run_named(project, name, params, limits), limits)
 
 
-def answer_named(project: Project, name: str, params: Mapping[str, str], media: str,
-                 limits: Limits) -> Rendered:
+def answer_named(
+    project: Project, name: str, params: Mapping[str, str], media: str, limits: Limits
+) -> Rendered:
     """A named query's result as a download (CSV, JSON)."""
     answer = run_named(project, name, params, limits)
-    return render_result(project, answer.result, answer.truncated, "text/turtle", media,
-                         limits.max_bytes)
+    return render_result(project, answer.result, answer.truncated, "text/turtle", media, limits.max_bytes)
 
 
 # -- entity pages ---------------------------------------------------------------------------
@@ -232,30 +239,43 @@ def describe(project: Project, iri: str) -> EntityView | None:
     """What the graph says about ``iri`` and who says it; ``None`` if it says nothing."""
     node = NamedNode(iri)
     store = project.store
-    outgoing = store.query(
-        f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }} LIMIT {MAX_LINKS * 4}")
-    incoming = store.query(
-        f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} }} LIMIT {MAX_LINKS}")
+    outgoing = store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }} LIMIT {MAX_LINKS * 4}")
+    incoming = store.query(f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} }} LIMIT {MAX_LINKS}")
     if not outgoing.rows and not incoming.rows:
         return None
     facts = _group((p, o, g) for p, o, g in outgoing.rows)
     backlinks = _group((p, s, g) for s, p, g in incoming.rows)
-    labels = sorted(((f.predicate.value, f.value) for f in facts
-                     if f.predicate.value in LABEL_PREDICATES and isinstance(f.value, Literal)),
-                    key=_label_sort_key)
-    types = sorted({f.value for f in facts if f.predicate.value == RDF + "type"
-                    and isinstance(f.value, NamedNode)}, key=lambda t: t.value)
+    labels = sorted(
+        (
+            (f.predicate.value, f.value)
+            for f in facts
+            if f.predicate.value in LABEL_PREDICATES and isinstance(f.value, Literal)
+        ),
+        key=_label_sort_key,
+    )
+    types = sorted(
+        {f.value for f in facts if f.predicate.value == RDF + "type" and isinstance(f.value, NamedNode)},
+        key=lambda t: t.value,
+    )
     graphs = sorted({g for f in [*facts, *backlinks] for g in f.graphs})
-    mentioned = {iri, *(f.predicate.value for f in [*facts, *backlinks]),
-                 *(f.value.value for f in [*facts, *backlinks] if isinstance(f.value, NamedNode))}
+    mentioned = {
+        iri,
+        *(f.predicate.value for f in [*facts, *backlinks]),
+        *(f.value.value for f in [*facts, *backlinks] if isinstance(f.value, NamedNode)),
+    }
     return EntityView(
-        iri=iri, labels=labels, types=types, facts=facts, incoming=backlinks,
-        sources=_sources(project, graphs), names=project.labels(mentioned),
-        truncated=len(outgoing.rows) >= MAX_LINKS * 4 or len(incoming.rows) >= MAX_LINKS)
+        iri=iri,
+        labels=labels,
+        types=types,
+        facts=facts,
+        incoming=backlinks,
+        sources=_sources(project, graphs),
+        names=project.labels(mentioned),
+        truncated=len(outgoing.rows) >= MAX_LINKS * 4 or len(incoming.rows) >= MAX_LINKS,
+    )
 
 
-def entity(project: Project, iri: str, media: str | None, limits: Limits
-           ) -> EntityView | Rendered | None:
+def entity(project: Project, iri: str, media: str | None, limits: Limits) -> EntityView | Rendered | None:
     """An entity as RDF bytes (``media``) or, for its page (``media`` is ``None``), as a view
     with clipped values; ``None`` if the graph says nothing about it."""
     view = describe(project, iri)
@@ -263,15 +283,15 @@ def entity(project: Project, iri: str, media: str | None, limits: Limits
         return None
     if media is not None:
         body, canonical = rdf_body(project, view.triples(), media)
-        return Rendered("graph", media, checked(body, limits.max_bytes), view.truncated,
-                        canonical)
+        return Rendered("graph", media, checked(body, limits.max_bytes), view.truncated, canonical)
     view.facts = [replace(f, value=clip(f.value)) for f in view.facts]  # type: ignore[arg-type]
     view.labels = [(p, clip(label)) for p, label in view.labels]  # type: ignore[misc]
     return view
 
 
-def graph_document(project: Project, graph: GraphTarget, media: str | None, limits: Limits
-                   ) -> Rendered | None:
+def graph_document(
+    project: Project, graph: GraphTarget, media: str | None, limits: Limits
+) -> Rendered | None:
     """One graph for the Graph Store Protocol, in ``media``; ``None`` if there is none (and
     no body if ``media`` is ``None``: no format the client accepts)."""
     from kg.server.changes import graph_quads
@@ -290,9 +310,13 @@ def _group(rows: Iterable[tuple[Term | None, Term | None, Term | None]]) -> list
     for predicate, value, graph in rows:
         if isinstance(predicate, NamedNode) and value is not None and graph is not None:
             graphs[(predicate, value)].append(graph.value)
-    return [Fact(p, v, sorted(gs)) for (p, v), gs in
-            sorted(graphs.items(), key=lambda item: (_predicate_order(item[0][0].value),
-                                                     item[0][0].value, str(item[0][1])))]
+    return [
+        Fact(p, v, sorted(gs))
+        for (p, v), gs in sorted(
+            graphs.items(),
+            key=lambda item: (_predicate_order(item[0][0].value), item[0][0].value, str(item[0][1])),
+        )
+    ]
 
 
 def _predicate_order(predicate: str) -> int:
@@ -309,22 +333,30 @@ def _sources(project: Project, graphs: Sequence[str]) -> list[Source]:
     if not graphs:
         return []
     values = " ".join(str(NamedNode(g)) for g in graphs)
-    result = project.store.query(sparql_prologue() + f"""
+    result = project.store.query(
+        sparql_prologue()
+        + f"""
         SELECT ?g (SAMPLE(?text) AS ?sentence) (SAMPLE(?doc) AS ?document)
                (SAMPLE(?title) AS ?documentTitle) WHERE {{
           VALUES ?g {{ {values} }}
           OPTIONAL {{ GRAPH ?g {{ ?g kgo:sentenceText ?text }} }}
           OPTIONAL {{ ?g prov:wasDerivedFrom ?doc
                       OPTIONAL {{ ?doc schema:headline|schema:name|rdfs:label ?title }} }}
-        }} GROUP BY ?g ORDER BY ?g""")
+        }} GROUP BY ?g ORDER BY ?g"""
+    )
     found = {row[0].value: row for row in result.rows if row[0] is not None}
     out = []
     for number, graph in enumerate(graphs, start=1):
         row = found.get(graph, (None, None, None, None))
-        out.append(Source(graph=graph, number=number,
-                          sentence=row[1].value if row[1] is not None else None,
-                          document=row[2].value if row[2] is not None else None,
-                          document_title=row[3].value if row[3] is not None else None))
+        out.append(
+            Source(
+                graph=graph,
+                number=number,
+                sentence=row[1].value if row[1] is not None else None,
+                document=row[2].value if row[2] is not None else None,
+                document_title=row[3].value if row[3] is not None else None,
+            )
+        )
     return out
 
 
@@ -342,12 +374,16 @@ def search(project: Project, text: str, limit: int = 100) -> list[Hit]:
     needle = text.strip()
     if not needle:
         return []
-    result = project.store.query(sparql_prologue() + f"""
+    result = project.store.query(
+        sparql_prologue()
+        + f"""
         SELECT ?x ?label WHERE {{
           ?x skos:prefLabel|skos:altLabel|foaf:name|rdfs:label ?label .
           FILTER(STRSTARTS(STR(?x), "{KGR}"))
           FILTER(CONTAINS(LCASE(STR(?label)), LCASE(STR(?needle))))
-        }} ORDER BY ?x LIMIT 1000""", bindings={"needle": Literal(needle)})
+        }} ORDER BY ?x LIMIT 1000""",
+        bindings={"needle": Literal(needle)},
+    )
     matched: dict[str, list[Literal]] = defaultdict(list)
     for x, label in result.rows:
         if x is not None and isinstance(label, Literal) and label not in matched[x.value]:
@@ -358,18 +394,28 @@ def search(project: Project, text: str, limit: int = 100) -> list[Hit]:
     if iris:
         values = " ".join(str(NamedNode(i)) for i in iris)
         for x, cls in project.store.query(
-                f"SELECT DISTINCT ?x ?t WHERE {{ VALUES ?x {{ {values} }} ?x a ?t }} ORDER BY ?t"
+            f"SELECT DISTINCT ?x ?t WHERE {{ VALUES ?x {{ {values} }} ?x a ?t }} ORDER BY ?t"
         ).rows:
             if x is not None and cls is not None:
                 types[x.value].append(cls.value)
     type_names = project.labels({t for ts in types.values() for t in ts})
-    hits = [Hit(iri=i, title=names.get(i, i), matched=[clip(m) for m in matched[i]],  # type: ignore[misc]
-                types=[type_names.get(t, t.rsplit("#", 1)[-1].rsplit("/", 1)[-1])
-                       for t in types[i]])
-            for i in iris]
+    hits = [
+        Hit(
+            iri=i,
+            title=names.get(i, i),
+            matched=[clip(m) for m in matched[i]],  # type: ignore[misc]
+            types=[type_names.get(t, t.rsplit("#", 1)[-1].rsplit("/", 1)[-1]) for t in types[i]],
+        )
+        for i in iris
+    ]
     lowered = needle.lower()
-    hits.sort(key=lambda h: (not h.title.lower().startswith(lowered),
-                             lowered not in h.title.lower(), h.title.lower()))
+    hits.sort(
+        key=lambda h: (
+            not h.title.lower().startswith(lowered),
+            lowered not in h.title.lower(),
+            h.title.lower(),
+        )
+    )
     return hits
 
 

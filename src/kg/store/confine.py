@@ -27,6 +27,7 @@ import errno
 import os
 import signal
 from dataclasses import dataclass
+from pathlib import Path
 
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
@@ -62,12 +63,9 @@ def _unshare(flags: int) -> int:
 
 def _map_own_ids(uid: int, gid: int) -> None:
     """In a fresh user namespace: be the same user and group as outside it (files stay ours)."""
-    with open("/proc/self/setgroups", "w") as handle:
-        handle.write("deny")
-    with open("/proc/self/uid_map", "w") as handle:
-        handle.write(f"{uid} {uid} 1")
-    with open("/proc/self/gid_map", "w") as handle:
-        handle.write(f"{gid} {gid} 1")
+    Path("/proc/self/setgroups").write_text("deny")
+    Path("/proc/self/uid_map").write_text(f"{uid} {uid} 1")
+    Path("/proc/self/gid_map").write_text(f"{gid} {gid} 1")
 
 
 def isolate_network() -> str | None:
@@ -84,8 +82,10 @@ def isolate_network() -> str | None:
     uid, gid = os.getuid(), os.getgid()
     failed_user = _unshare(CLONE_NEWUSER | CLONE_NEWNET)
     if failed_user != 0:
-        return (f"unshare(CLONE_NEWNET): {os.strerror(failed)}; unshare(CLONE_NEWUSER|"
-                f"CLONE_NEWNET): {os.strerror(failed_user)}")
+        return (
+            f"unshare(CLONE_NEWNET): {os.strerror(failed)}; unshare(CLONE_NEWUSER|"
+            f"CLONE_NEWNET): {os.strerror(failed_user)}"
+        )
     try:
         _map_own_ids(uid, gid)
     except OSError as error:
@@ -140,8 +140,7 @@ def die_with_parent(parent: int) -> None:
 
 def _address_space() -> int | None:
     try:
-        with open("/proc/self/statm") as handle:
-            pages = int(handle.read().split()[0])
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
     except (OSError, ValueError, IndexError):
         return None
     return pages * os.sysconf("SC_PAGE_SIZE")

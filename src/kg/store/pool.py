@@ -77,8 +77,14 @@ def _rebuild_error(cls: type[KgError], message: str) -> KgError:
     return error
 
 
-def _serve(conn: Connection, inherited: list[Connection], resource: Any, opener: Opener | None,
-           confinement: Confinement, parent: int) -> None:
+def _serve(
+    conn: Connection,
+    inherited: list[Connection],
+    resource: Any,
+    opener: Opener | None,
+    confinement: Confinement,
+    parent: int,
+) -> None:
     """The worker's loop: run each task sent, send back its result or its error."""
     confine(confinement)
     die_with_parent(parent)
@@ -116,8 +122,9 @@ def _serve(conn: Connection, inherited: list[Connection], resource: Any, opener:
 
 
 def _out_of_memory(confinement: Confinement) -> str:
-    limit = "" if confinement.memory is None else \
-        f" ({confinement.memory // (1024 * 1024)} MiB, --worker-memory)"
+    limit = (
+        "" if confinement.memory is None else f" ({confinement.memory // (1024 * 1024)} MiB, --worker-memory)"
+    )
     return f"the query needed more memory than a query worker may use{limit}; it was stopped"
 
 
@@ -152,8 +159,11 @@ class WorkerPool:
         inherited = [w.conn for w in self._all]
         opener = None if self.snapshots is None else self.snapshots.opener(self.generation)
         process = context.Process(
-            target=_serve, name="kg-query-worker", daemon=True,
-            args=(worker_end, inherited, self.resource, opener, self.confinement, os.getpid()))
+            target=_serve,
+            name="kg-query-worker",
+            daemon=True,
+            args=(worker_end, inherited, self.resource, opener, self.confinement, os.getpid()),
+        )
         process.start()
         worker_end.close()
         worker = _Worker(process, caller_end, self.generation)
@@ -211,8 +221,7 @@ class WorkerPool:
         self._waiting.append((owner, future))
         self._dispatch()
         try:
-            return await asyncio.wait_for(asyncio.shield(future),
-                                          max(0.0, deadline - time.monotonic()))
+            return await asyncio.wait_for(asyncio.shield(future), max(0.0, deadline - time.monotonic()))
         except (TimeoutError, asyncio.CancelledError) as stopped:
             if future.done() and not future.cancelled():
                 self._give_back(owner, future.result())  # handed over just as we gave up
@@ -220,15 +229,19 @@ class WorkerPool:
                 future.cancel()
             if isinstance(stopped, asyncio.CancelledError):
                 raise
-            share = "" if self.per_owner is None else \
-                f" (one client may use {self.per_owner} of {self.size} at a time)"
+            share = (
+                ""
+                if self.per_owner is None
+                else f" (one client may use {self.per_owner} of {self.size} at a time)"
+            )
             raise QueryTimeoutError(
-                f"every query worker this request may use stayed busy{share}; "
-                "try again later") from None
+                f"every query worker this request may use stayed busy{share}; try again later"
+            ) from None
 
     # -- running ---------------------------------------------------------------------------
-    async def run(self, task: Task, *args: Any, timeout: float, discard: bool = False,
-                  owner: str = "") -> Any:
+    async def run(
+        self, task: Task, *args: Any, timeout: float, discard: bool = False, owner: str = ""
+    ) -> Any:
         """``task(resource, *args)`` in a worker, within ``timeout`` seconds in all (waiting
         for a worker included); past it the worker is killed.
 
@@ -253,11 +266,11 @@ class WorkerPool:
             except (EOFError, OSError):
                 raise self._death(worker) from None
             if not answered:  # (TimeoutError is an OSError: raised outside that handler)
-                raise QueryTimeoutError(
-                    f"the query ran longer than {timeout:g} s and was stopped")
+                raise QueryTimeoutError(f"the query ran longer than {timeout:g} s and was stopped")
         finally:
-            keep = healthy and not discard and worker.generation == self.generation \
-                and worker.process.is_alive()
+            keep = (
+                healthy and not discard and worker.generation == self.generation and worker.process.is_alive()
+            )
             if not keep:
                 self._replace(worker)
             self._give_back(owner, worker if keep else None)
@@ -271,8 +284,7 @@ class WorkerPool:
         worker.process.join(timeout=2)
         code = worker.process.exitcode
         if code == EXIT_NOT_CONFINED:
-            return StoreError("a query worker could not be isolated from the network; "
-                              "it was not used")
+            return StoreError("a query worker could not be isolated from the network; it was not used")
         if code in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV):
             return ResultTooLargeError(_out_of_memory(self.confinement))
         return StoreError("the query worker stopped unexpectedly")
@@ -327,13 +339,15 @@ class InlineRunner:
     def refresh(self) -> None:
         self.generation += 1
 
-    async def run(self, task: Task, *args: Any, timeout: float, discard: bool = False,
-                  owner: str = "") -> Any:
+    async def run(
+        self, task: Task, *args: Any, timeout: float, discard: bool = False, owner: str = ""
+    ) -> Any:
         try:
             return await asyncio.wait_for(asyncio.to_thread(task, self.resource, *args), timeout)
         except TimeoutError:
             raise QueryTimeoutError(
-                f"the query ran longer than {timeout:g} s; its answer will be ignored") from None
+                f"the query ran longer than {timeout:g} s; its answer will be ignored"
+            ) from None
 
     def close(self) -> None:
         """Nothing to stop."""
