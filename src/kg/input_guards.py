@@ -4,7 +4,8 @@ error becomes ``file:line:column: what is wrong``.
 Refused: RDF/XML with a DOCTYPE or entity declaration anywhere (entities expand without bound
 or read local files), JSON-LD asking for a remote context (never fetched), nesting deeper than
 real documents use (the parsers' stack or time would not survive it), UTF-16/UTF-32 input, and
-anything but a regular file: a device (``/dev/zero`` never ends), a FIFO or a socket.
+anything but a regular file where a file is read whole (``kg add``, ``kg validate``): a device
+(``/dev/zero`` never ends), a FIFO or a socket. Streaming readers (``kg load``) may read a pipe.
 """
 
 from __future__ import annotations
@@ -391,12 +392,22 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def open_input(path: str | Path) -> IO[bytes]:
+def open_input(path: str | Path, *, regular_only: bool = True) -> IO[bytes]:
     """``path`` opened for reading, if it is a regular file.
 
     It is opened without blocking (opening a FIFO would wait for a writer) and checked once
-    open, so that what is read is what was checked.
+    open, so that what is read is what was checked. ``regular_only=False`` is for streaming
+    readers (``kg load``), which may read a pipe: only a directory is refused then.
     """
+    if not regular_only:
+        try:
+            return Path(path).open("rb")
+        except FileNotFoundError:
+            raise UnreadableInputError(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise UnreadableInputError(f"{path}: is a directory, not an RDF file") from None
+        except OSError as error:
+            raise UnreadableInputError(f"{path}: cannot be read ({error.strerror})") from None
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:

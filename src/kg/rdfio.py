@@ -144,23 +144,32 @@ def parse_file(
     return parse_bytes(read_bytes(path, max_bytes), chosen, source=str(path), base_iri=base_iri)
 
 
+def _reread(path: str | Path) -> bytes | None:
+    """A streamed input read again whole, to find where its parser stopped; ``None`` for a pipe
+    or a file over the cap (the error then says line 1)."""
+    try:
+        return read_bytes(path).removeprefix(BOM)
+    except KgError:
+        return None
+
+
 def iter_parse_file(path: str | Path, fmt: RdfFormat, *, base_iri: str | None = None) -> Iterator[Quad]:
     """The quads of a file, streamed, for inputs too large to hold in memory."""
     source = str(path)
     if fmt is RDF_XML:
         check_well_formed_file(path, source)
-    with open_input(path) as handle:
+    with open_input(path, regular_only=False) as handle:
         try:
             yield from pyoxigraph.parse(guarded(handle, fmt, source), fmt.engine, base_iri=base_iri)
         except KgError:
             raise
         except SyntaxError as error:
-            data = read_bytes(path).removeprefix(BOM) if error.lineno is None else None
+            data = _reread(path) if error.lineno is None else None
             raise syntax_error(error, source, fmt, data, base_iri) from None
         except MemoryError as error:
             if OVERSIZE_MARK not in str(error):
                 raise
-            raise token_too_large(source, fmt, read_bytes(path).removeprefix(BOM), base_iri) from None
+            raise token_too_large(source, fmt, _reread(path), base_iri) from None
         except ValueError as error:
             raise RdfSyntaxError(explain(str(error)), path=source, line=1, column=1) from None
 
