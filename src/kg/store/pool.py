@@ -83,11 +83,14 @@ def _serve(
     resource: Any,
     opener: Opener | None,
     confinement: Confinement,
-    parent: int,
+    parent: int | None,
 ) -> None:
-    """The worker's loop: run each task sent, send back its result or its error."""
+    """The worker's loop: run each task sent, send back its result or its error.
+
+    ``parent`` is the process the worker must not outlive (``None``: whichever started it).
+    """
     confine(confinement)
-    die_with_parent(parent)
+    die_with_parent(parent if parent is not None else os.getppid())
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the caller, which stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     with contextlib.suppress(ValueError):
@@ -134,6 +137,9 @@ class WorkerPool:
 
     ``resource`` is inherited by forked workers; with ``snapshots``, each worker opens the
     snapshot of its generation instead. ``per_owner`` caps the workers one owner holds.
+    ``start_method`` is ``"fork"`` (a worker inherits the resource) or ``"forkserver"`` (a clean
+    process, for workers that open a snapshot: forking a process whose engine threads hold
+    locks could leave the child waiting on them).
     """
 
     resource: Any
@@ -141,6 +147,7 @@ class WorkerPool:
     snapshots: SnapshotSource | None = None
     confinement: Confinement = field(default_factory=Confinement)
     per_owner: int | None = None
+    start_method: str = "fork"
     generation: int = 0
     _idle: list[_Worker] = field(default_factory=list)
     _all: list[_Worker] = field(default_factory=list)
@@ -154,15 +161,18 @@ class WorkerPool:
             self._idle.append(self._spawn())
 
     def _spawn(self) -> _Worker:
-        context = multiprocessing.get_context("fork")
+        context: Any = multiprocessing.get_context(self.start_method)
         caller_end, worker_end = context.Pipe()
-        inherited = [w.conn for w in self._all]
         opener = None if self.snapshots is None else self.snapshots.opener(self.generation)
+        if self.start_method == "fork":
+            inherited, resource, parent = [w.conn for w in self._all], self.resource, os.getpid()
+        else:  # nothing is inherited: the worker opens what it needs, as a forkserver's child
+            inherited, resource, parent = [], None, None
         process = context.Process(
             target=_serve,
             name="kg-query-worker",
             daemon=True,
-            args=(worker_end, inherited, self.resource, opener, self.confinement, os.getpid()),
+            args=(worker_end, inherited, resource, opener, self.confinement, parent),
         )
         process.start()
         worker_end.close()
