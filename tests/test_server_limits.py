@@ -14,8 +14,7 @@ import pytest
 from kg.server import Settings
 from test_server_support import Served, fresh_project, running
 
-RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
-           "?m ?n2 ?o }")
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 QUICK = "SELECT ?label WHERE { <https://kg.example.org/id/actp-rf> skos:prefLabel ?label }"
 
 
@@ -36,10 +35,11 @@ def test_runaway_query_is_cut_while_another_client_is_served(served: Served) -> 
     thread = threading.Thread(target=runaway)
     thread.start()
     served_meanwhile = 0
-    with served.client() as client:
+    with served.client(source="127.0.0.2") as client:  # another client: another address
         while thread.is_alive():
-            response = client.get("/sparql", params={"query": QUICK},
-                                  headers={"Accept": "application/sparql-results+json"})
+            response = client.get(
+                "/sparql", params={"query": QUICK}, headers={"Accept": "application/sparql-results+json"}
+            )
             assert response.status_code == 200
             labels = {b["label"]["value"] for b in response.json()["results"]["bindings"]}
             assert labels, "the other client got an empty answer"
@@ -54,8 +54,7 @@ def test_runaway_query_is_cut_while_another_client_is_served(served: Served) -> 
     after = set(served.worker_pids())
     killed = before - after
     assert len(killed) == 1, "the worker running the runaway query was replaced"
-    assert not any(psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"
-                   for pid in killed)
+    assert not any(psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie" for pid in killed)
     assert len(after) == 2
     with served.client() as client:
         assert client.get("/sparql", params={"query": QUICK}).status_code == 200
@@ -82,10 +81,13 @@ def test_declared_oversized_body_is_413(served: Served) -> None:
     with served.client() as client:
         response = client.post("/sparql", data={"query": "ASK {}" + " " * 5000})
     assert response.status_code == 413
-    assert response.json() == {"error": {
-        "status": 413, "title": "Request Entity Too Large",
-        "detail": "the request body is larger than the server accepts (4096 bytes, "
-                  "--max-body)"}}
+    assert response.json() == {
+        "error": {
+            "status": 413,
+            "title": "Request Entity Too Large",
+            "detail": "the request body is larger than the server accepts (4096 bytes, --max-body)",
+        }
+    }
 
 
 def test_streamed_oversized_body_is_413(served: Served) -> None:
@@ -95,30 +97,45 @@ def test_streamed_oversized_body_is_413(served: Served) -> None:
             yield b" " * 1000
 
     with served.client() as client:
-        response = client.post("/sparql", content=chunks(),
-                               headers={"Content-Type": "application/sparql-query"})
+        response = client.post(
+            "/sparql", content=chunks(), headers={"Content-Type": "application/sparql-query"}
+        )
     assert response.status_code == 413
     assert response.json()["error"]["status"] == 413
 
 
 def test_oversized_upload_on_the_validation_page_is_413(served: Served) -> None:
     with served.client() as client:
-        response = client.post("/validate", files={"file": ("big.ttl", b"#" * 10_000)},
-                               headers={"Accept": "text/html"})
+        response = client.post(
+            "/validate", files={"file": ("big.ttl", b"#" * 10_000)}, headers={"Accept": "text/html"}
+        )
     assert response.status_code == 413
     assert "Too large" in response.text
 
 
-@pytest.mark.parametrize("path", [
-    "/static/../app.py", "/static/../../../../etc/passwd", "/static/", "/static",
-    "/templates/base.html", "/id/../../etc/passwd", "/src/kg/server/app.py", "/.git/config",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/../app.py",
+        "/static/../../../../etc/passwd",
+        "/static/",
+        "/static",
+        "/templates/base.html",
+        "/id/../../etc/passwd",
+        "/src/kg/server/app.py",
+        "/.git/config",
+    ],
+)
 def test_no_path_outside_the_routes(served: Served, path: str) -> None:
     if shutil.which("curl") is None:
         pytest.skip("curl is not installed")
-    done = subprocess.run(["curl", "-sS", "--path-as-is", "-o", "/dev/stdout", "-w",
-                           "\n%{http_code}", served.url + path],
-                          capture_output=True, text=True, check=False, timeout=60)
+    done = subprocess.run(
+        ["curl", "-sS", "--path-as-is", "-o", "/dev/stdout", "-w", "\n%{http_code}", served.url + path],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
     body, status = done.stdout.rsplit("\n", 1)
     assert status in ("404", "307"), body
     assert "root:" not in body and "import" not in body and "[core]" not in body
@@ -126,17 +143,18 @@ def test_no_path_outside_the_routes(served: Served, path: str) -> None:
 
 def test_cors_is_off_by_default(served: Served) -> None:
     with served.client() as client:
-        response = client.get("/sparql", params={"query": "ASK {}"},
-                              headers={"Origin": "https://elsewhere.example"})
+        response = client.get(
+            "/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://elsewhere.example"}
+        )
     assert "access-control-allow-origin" not in response.headers
 
 
 def test_cors_origin_can_be_allowed() -> None:
     origin = "https://app.example"
-    with running(fresh_project(), Settings(cors_origin=(origin,))) as served, \
-            served.client() as client:
+    with running(fresh_project(), Settings(cors_origin=(origin,))) as served, served.client() as client:
         allowed = client.get("/sparql", params={"query": "ASK {}"}, headers={"Origin": origin})
-        other = client.get("/sparql", params={"query": "ASK {}"},
-                           headers={"Origin": "https://elsewhere.example"})
+        other = client.get(
+            "/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://elsewhere.example"}
+        )
     assert allowed.headers["access-control-allow-origin"] == origin
     assert "access-control-allow-origin" not in other.headers

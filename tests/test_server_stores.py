@@ -27,7 +27,7 @@ def test_on_disk_store_workers_see_a_write(tmp_path: Path) -> None:
     store = DiskStore(tmp_path / "store")
     store.build(files)
     first = store.generation
-    settings = Settings(allow_updates=True, token=TOKEN, validation_timeout=120)
+    settings = Settings(allow_updates=True, token=TOKEN, write_timeout=120)
     with running(Project(files, store), settings) as served, served.client() as client:
         accept = {"Accept": "application/sparql-results+json"}
         assert client.get("/sparql", params={"query": ALT}, headers=accept).json()["boolean"] \

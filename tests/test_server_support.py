@@ -45,7 +45,11 @@ class Served:
         pids: list[int] = self.app.state.kg.runner.pids()
         return pids
 
-    def client(self, **kwargs: object) -> httpx.Client:
+    def client(self, source: str | None = None, **kwargs: object) -> httpx.Client:
+        """A client; ``source`` (a loopback address such as 127.0.0.2) makes it another
+        client to the server, which shares its workers by client address."""
+        if source is not None:
+            kwargs["transport"] = httpx.HTTPTransport(local_address=source)
         return httpx.Client(base_url=self.url, timeout=60, **kwargs)  # type: ignore[arg-type]
 
 
@@ -58,8 +62,7 @@ def running(project: Project, settings: Settings | None = None) -> Iterator[Serv
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", ws="none", lifespan="on",
-                            timeout_graceful_shutdown=5)
+    config = uvicorn.Config(app, log_level="warning", ws="none", lifespan="on", timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -86,10 +89,12 @@ def project_with_evil_label() -> Project:
     project = fresh_project()
     evil = NamedNode(KGR + "label-with-markup")
     graph = NamedNode(KGG + "test-markup")
-    project.store.add_quads([
-        Quad(evil, NamedNode(SKOS + "prefLabel"), Literal(EVIL_LABEL, language="en"), graph),
-        Quad(evil, NamedNode(SKOS + "related"), NamedNode(GREAT_STONE), graph),
-    ])
+    project.store.add_quads(
+        [
+            Quad(evil, NamedNode(SKOS + "prefLabel"), Literal(EVIL_LABEL, language="en"), graph),
+            Quad(evil, NamedNode(SKOS + "related"), NamedNode(GREAT_STONE), graph),
+        ]
+    )
     return project
 
 

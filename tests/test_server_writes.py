@@ -45,7 +45,7 @@ def read_only() -> Iterator[Served]:
 
 @pytest.fixture
 def writable() -> Iterator[Served]:
-    settings = Settings(allow_updates=True, token=TOKEN, validation_timeout=120)
+    settings = Settings(allow_updates=True, token=TOKEN, write_timeout=120)
     with running(fresh_project(), settings) as server:
         yield server
 

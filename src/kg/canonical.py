@@ -6,8 +6,10 @@ The rules, so that a change of one fact is a change of one line:
 * graphs, then subjects, are sorted by IRI (blank nodes after IRIs);
 * each triple is one line: the subject alone on its line, then one ``predicate object ;`` line
   per triple, ``rdf:type`` first, then predicates and objects sorted;
-* blank nodes are relabelled by RDF Dataset Canonicalization, so their labels depend on the
-  graph alone, never on parse order;
+* blank nodes are relabelled by RDF Dataset Canonicalization (:mod:`kg.rdfc`), so their labels
+  depend on the graph alone, never on parse order. Blank nodes too symmetric to label within
+  the work budget raise :class:`~kg.errors.CanonicalizationLimitError`; only
+  :func:`response_turtle`, for HTTP answers, falls back to the engine's own labels instead;
 * strings are escaped so that no literal spans lines.
 """
 
@@ -18,14 +20,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import pyoxigraph
-
+from kg.errors import CanonicalizationLimitError
 from kg.namespaces import PREFIXES, RDF, XSD
+from kg.rdfc import canonical_labels, relabel
 from kg.terms import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Term, Triple
 
 _PN_LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b",
-            "\f": "\\f"}
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 _NEEDS_ESCAPE = re.compile(r'[\\"\n\r\t\b\f\x00-\x1f\x7f]')
 _BARE_INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _BARE_DECIMAL = re.compile(r"^[+-]?[0-9]*\.[0-9]+$")
@@ -53,7 +54,7 @@ class _Writer:
         text = f"<{iri}>"
         for name, ns in self._namespaces:
             if iri.startswith(ns):
-                local = iri[len(ns):]
+                local = iri[len(ns) :]
                 if local == "" or _PN_LOCAL.match(local):
                     text = f"{name}:{local}"
                     self.used.add(name)
@@ -85,8 +86,7 @@ class _Writer:
         return f"{quoted}^^{self.iri(datatype)}"
 
     def header(self, prefixes: Mapping[str, str]) -> str:
-        return "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in prefixes.items()
-                       if name in self.used)
+        return "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in prefixes.items() if name in self.used)
 
 
 def _term_key(term: Term | DefaultGraph) -> tuple[int, str, str]:
@@ -103,13 +103,20 @@ def _predicate_key(predicate: NamedNode) -> tuple[int, str]:
     return (0 if predicate.value == _RDF_TYPE else 1, predicate.value)
 
 
+def _has_blank_node(term: object) -> bool:
+    if isinstance(term, BlankNode):
+        return True
+    return isinstance(term, Triple) and (_has_blank_node(term.subject) or _has_blank_node(term.object))
+
+
 def _canonical_blank_nodes(quads: list[Quad]) -> list[Quad]:
-    if not any(isinstance(q.subject, BlankNode) or isinstance(q.object, BlankNode)
-               or isinstance(q.graph_name, BlankNode) for q in quads):
+    if not any(
+        _has_blank_node(q.subject) or _has_blank_node(q.object) or isinstance(q.graph_name, BlankNode)
+        for q in quads
+    ):
         return quads
-    dataset = pyoxigraph.Dataset(quads)
-    dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
-    return list(dataset)
+    unique = list(dict.fromkeys(quads))
+    return relabel(unique, canonical_labels(unique))
 
 
 def _graph_body(writer: _Writer, triples: Iterable[Quad | Triple], indent: str) -> list[str]:
@@ -118,8 +125,9 @@ def _graph_body(writer: _Writer, triples: Iterable[Quad | Triple], indent: str) 
         by_subject[item.subject].append((item.predicate, item.object))
     lines: list[str] = []
     for subject in sorted(by_subject, key=_term_key):
-        pairs = sorted(set(by_subject[subject]),
-                       key=lambda pair: (_predicate_key(pair[0]), _term_key(pair[1])))
+        pairs = sorted(
+            set(by_subject[subject]), key=lambda pair: (_predicate_key(pair[0]), _term_key(pair[1]))
+        )
         lines.append(indent + writer.term(subject))
         last = len(pairs) - 1
         for index, (predicate, obj) in enumerate(pairs):
@@ -154,18 +162,35 @@ def canonical_trig(quads: Iterable[Quad], prefixes: Mapping[str, str] = PREFIXES
     return _document(by_graph, prefixes)
 
 
-def canonical_turtle(triples: Iterable[Quad | Triple], prefixes: Mapping[str, str] = PREFIXES
-                     ) -> str:
+def canonical_turtle(triples: Iterable[Quad | Triple], prefixes: Mapping[str, str] = PREFIXES) -> str:
     """The canonical Turtle text of ``triples`` (graph names, if any, are dropped)."""
     items: list[Quad | Triple] = list(triples)
-    if any(isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode) for t in items):
-        items = list(_canonical_blank_nodes(
-            [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in items]))
+    if any(_has_blank_node(t.subject) or _has_blank_node(t.object) for t in items):
+        items = list(
+            _canonical_blank_nodes([Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in items])
+        )
     return _document({DefaultGraph(): items}, prefixes)
 
 
-def _document(by_graph: Mapping[NamedNode | BlankNode | DefaultGraph, list[Quad | Triple]],
-              prefixes: Mapping[str, str]) -> str:
+def response_turtle(
+    triples: Iterable[Quad | Triple], prefixes: Mapping[str, str] = PREFIXES
+) -> tuple[str, bool]:
+    """Turtle for an HTTP answer, and whether it is canonical.
+
+    As :func:`canonical_turtle`; but blank nodes too symmetric to label within the budget keep
+    the labels the engine gave them (the text is still sorted, one triple per line), rather
+    than failing: an answer is not a file under review.
+    """
+    items = list(triples)
+    try:
+        return canonical_turtle(items, prefixes), True
+    except CanonicalizationLimitError:
+        return _document({DefaultGraph(): items}, prefixes), False
+
+
+def _document(
+    by_graph: Mapping[NamedNode | BlankNode | DefaultGraph, list[Quad | Triple]], prefixes: Mapping[str, str]
+) -> str:
     writer = _Writer(prefixes)
     body: list[str] = []
     for graph in sorted(by_graph, key=_term_key):

@@ -13,12 +13,15 @@ working for callers who do not know ``kg``.
     ├── InputError (ValueError)                 bad input data
     │   ├── RdfSyntaxError (SyntaxError)        file:line:column of malformed RDF
     │   ├── UnsafeInputError                    DOCTYPE / external entity / remote JSON-LD context
+    │   │   └── CanonicalizationLimitError      blank nodes too symmetric to label in the budget
     │   └── UnreadableInputError (OSError)      a path that cannot be read
     ├── QueryError (ValueError)
     │   ├── QuerySyntaxError (SyntaxError)      line:column of malformed SPARQL
     │   ├── UnknownQueryError (LookupError)     no named query of that name
     │   ├── ParameterError                      missing, unknown or ill-typed parameter
     │   ├── ReadOnlyQueryError                  an UPDATE sent where only queries are allowed
+    │   ├── RemoteAccessRefused                 SERVICE or LOAD where fetching is not allowed
+    │   ├── ResultTooLargeError                 a result over its byte or memory limit
     │   └── QueryTimeoutError (TimeoutError)    a query that ran past its time limit (exit 4)
     ├── StoreError (RuntimeError)               the engine failed or refused
     │   ├── StaleStoreError                     data/ changed since the store was built
@@ -36,6 +39,7 @@ if TYPE_CHECKING:
     from kg.validate.report import ValidationReport
 
 __all__ = [
+    "CanonicalizationLimitError",
     "EndpointError",
     "InputError",
     "KgError",
@@ -46,6 +50,8 @@ __all__ = [
     "QueryTimeoutError",
     "RdfSyntaxError",
     "ReadOnlyQueryError",
+    "RemoteAccessRefused",
+    "ResultTooLargeError",
     "StaleStoreError",
     "StoreError",
     "StoreLockedError",
@@ -125,6 +131,11 @@ class UnsafeInputError(InputError):
     resolve an XML external entity or DOCTYPE."""
 
 
+class CanonicalizationLimitError(UnsafeInputError):
+    """Blank nodes so symmetric that labelling them canonically would exceed the work budget
+    (see :mod:`kg.rdfc`)."""
+
+
 class UnreadableInputError(InputError, OSError):
     """A path that does not exist or cannot be read."""
 
@@ -136,8 +147,9 @@ class QueryError(KgError, ValueError):
 class QuerySyntaxError(QueryError, SyntaxError):
     """Malformed SPARQL, with the line and column the parser reported."""
 
-    def __init__(self, message: str, *, line: int | None = None, column: int | None = None,
-                 source: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, line: int | None = None, column: int | None = None, source: str | None = None
+    ) -> None:
         self.line = line
         self.column = column
         self.reason = message
@@ -163,6 +175,16 @@ class QueryTimeoutError(QueryError, TimeoutError):
     """A query that did not finish within its time limit; it was stopped."""
 
     exit_code = EXIT_TIMEOUT
+
+
+class RemoteAccessRefused(QueryError):
+    """A query or update that would make ``kg`` fetch a URL (``SERVICE``, ``LOAD``) where that
+    is not allowed."""
+
+
+class ResultTooLargeError(QueryError):
+    """A result larger than its limit in bytes, or a query that needed more memory than a
+    query worker may use; it was stopped."""
 
 
 class StoreError(KgError, RuntimeError):

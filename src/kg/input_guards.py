@@ -3,14 +3,18 @@ error becomes ``file:line:column: what is wrong``.
 
 Refused: RDF/XML with a DOCTYPE or entity declaration anywhere (entities expand without bound
 or read local files), JSON-LD asking for a remote context (never fetched), nesting deeper than
-real documents use (the parsers' stack or time would not survive it), UTF-16/UTF-32 input.
+real documents use (the parsers' stack or time would not survive it), UTF-16/UTF-32 input, and
+anything but a regular file where a file is read whole (``kg add``, ``kg validate``): a device
+(``/dev/zero`` never ends), a FIFO or a socket. Streaming readers (``kg load``) may read a pipe.
 """
 
 from __future__ import annotations
 
 import array
 import itertools
+import os
 import re
+import stat
 import xml.parsers.expat
 from collections.abc import Callable
 from pathlib import Path
@@ -24,8 +28,10 @@ from kg.formats import JSON_LD, RDF_XML, RdfFormat
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 BOM: Final = b"\xef\xbb\xbf"
 _WIDE_ENCODINGS: Final = (
-    (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe\x00\x00", "UTF-32"),
-    (b"\xfe\xff", "UTF-16"), (b"\xff\xfe", "UTF-16"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\xfe\xff", "UTF-16"),
+    (b"\xff\xfe", "UTF-16"),
 )
 # Oxigraph's JSON-LD parser recurses once per level of nesting and overflows the stack (a
 # segmentation fault, not an exception) after about 3,000 levels on an 8 MiB stack, 400 on a
@@ -60,7 +66,10 @@ def refuse_wide_encodings(head: bytes, source: str) -> None:
         raise RdfSyntaxError(
             f"the file is encoded in {encoding}; kg reads UTF-8 only: convert it "
             f"(for instance: iconv -f {encoding.split()[0]} -t UTF-8)",
-            path=source, line=1, column=1)
+            path=source,
+            line=1,
+            column=1,
+        )
 
 
 def refuse_unsafe(head: bytes, fmt: RdfFormat, source: str) -> None:
@@ -112,8 +121,9 @@ class _JsonDepthGuard:
             opener = rest.find(b'"')
             outside = (rest if opener < 0 else rest[:opener]).translate(None, self._KEEP)
             if outside:
-                running = list(itertools.accumulate(
-                    array.array("b", outside.translate(self._STEPS)), initial=self.depth))
+                running = list(
+                    itertools.accumulate(array.array("b", outside.translate(self._STEPS)), initial=self.depth)
+                )
                 if max(running) > MAX_JSON_DEPTH:
                     self.depth, self.in_string, self.escaped = saved
                     self._walk(chunk)  # finds where, and raises
@@ -202,13 +212,14 @@ class _GuardedReader:
             self._first = False
             refuse_wide_encodings(chunk[:4], self._source)
             if chunk.startswith(BOM):  # Oxigraph's Turtle and N-Triples readers refuse it
-                chunk = chunk[len(BOM):]
+                chunk = chunk[len(BOM) :]
         if self._fmt is RDF_XML:
             window = self._tail + chunk
             found = _DOCTYPE.search(window)
             if found:
-                _refuse_doctype(self._line - self._tail.count(b"\n")
-                                + window.count(b"\n", 0, found.start()), self._source)
+                _refuse_doctype(
+                    self._line - self._tail.count(b"\n") + window.count(b"\n", 0, found.start()), self._source
+                )
             self._tail = chunk[-16:]
             self._line += chunk.count(b"\n")
         if self._json is not None:
@@ -281,7 +292,8 @@ def _check_xml(source: str) -> tuple[xml.parsers.expat.XMLParserType, Callable[[
         if depth > MAX_XML_DEPTH:
             raise UnsafeInputError(
                 f"{source}:{parser.CurrentLineNumber}:{parser.CurrentColumnNumber + 1}: "
-                f"RDF/XML nested deeper than {MAX_XML_DEPTH} elements is refused")
+                f"RDF/XML nested deeper than {MAX_XML_DEPTH} elements is refused"
+            )
 
     def end(name: str) -> None:
         nonlocal depth
@@ -293,7 +305,10 @@ def _check_xml(source: str) -> tuple[xml.parsers.expat.XMLParserType, Callable[[
     def failed() -> None:
         raise RdfSyntaxError(
             f"not well-formed XML: {xml.parsers.expat.ErrorString(parser.ErrorCode)}",
-            path=source, line=parser.ErrorLineNumber, column=parser.ErrorColumnNumber + 1)
+            path=source,
+            line=parser.ErrorLineNumber,
+            column=parser.ErrorColumnNumber + 1,
+        )
 
     return parser, failed
 
@@ -317,24 +332,29 @@ def check_well_formed_file(path: str | Path, source: str) -> None:
 
 def explain(message: str) -> str:
     """The parser's message on one line, with a hint where one helps."""
-    message = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) > 0xFF
-                           else f"\\x{ord(m.group()):02x}", message)
+    message = _CONTROL.sub(
+        lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) > 0xFF else f"\\x{ord(m.group()):02x}", message
+    )
     if "UTF-8" in message or "utf-8" in message:
-        message += ("; kg reads UTF-8 only: convert the file "
-                    "(for instance: iconv -f LATIN1 -t UTF-8)")
+        message += "; kg reads UTF-8 only: convert the file (for instance: iconv -f LATIN1 -t UTF-8)"
     return message
 
 
-def syntax_error(error: SyntaxError, source: str, fmt: RdfFormat, data: bytes | None,
-                  base_iri: str | None = None) -> Exception:
+def syntax_error(
+    error: SyntaxError, source: str, fmt: RdfFormat, data: bytes | None, base_iri: str | None = None
+) -> Exception:
     text = error.msg if hasattr(error, "msg") and error.msg else str(error)
     if "LoadDocumentCallback" in text or "remote context" in text.lower():
         return UnsafeInputError(
             f"{source}:1:1: the JSON-LD document asks for a remote context, which kg never "
             "fetches; inline the context or use the project's ontology/context.jsonld"
         )
-    message = re.sub(r"^Parser error (at|between) line \d+ (column \d+|between columns \d+ and \d+)"
-                     r"( and line \d+ column \d+)?: ", "", text)
+    message = re.sub(
+        r"^Parser error (at|between) line \d+ (column \d+|between columns \d+ and \d+)"
+        r"( and line \d+ column \d+)?: ",
+        "",
+        text,
+    )
     line, column = error.lineno, error.offset
     if line is None and fmt is RDF_XML and data is not None:
         position = _xml_position(data)
@@ -349,20 +369,61 @@ def syntax_error(error: SyntaxError, source: str, fmt: RdfFormat, data: bytes | 
     return RdfSyntaxError(explain(message), path=source, line=line, column=column)
 
 
-def token_too_large(source: str, fmt: RdfFormat, data: bytes | None,
-                     base_iri: str | None) -> RdfSyntaxError:
+def token_too_large(source: str, fmt: RdfFormat, data: bytes | None, base_iri: str | None) -> RdfSyntaxError:
     position = _locate(data, fmt, base_iri) if data is not None else None
     line, column = position or (1, 1)
     return RdfSyntaxError(
         "a single literal, IRI or name longer than the parser's 16 MiB limit is refused",
-        path=source, line=line, column=column)
+        path=source,
+        line=line,
+        column=column,
+    )
 
-def open_input(path: str | Path) -> IO[bytes]:
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def open_input(path: str | Path, *, regular_only: bool = True) -> IO[bytes]:
+    """``path`` opened for reading, if it is a regular file.
+
+    It is opened without blocking (opening a FIFO would wait for a writer) and checked once
+    open, so that what is read is what was checked. ``regular_only=False`` is for streaming
+    readers (``kg load``), which may read a pipe: only a directory is refused then.
+    """
+    if not regular_only:
+        try:
+            return Path(path).open("rb")
+        except FileNotFoundError:
+            raise UnreadableInputError(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise UnreadableInputError(f"{path}: is a directory, not an RDF file") from None
+        except OSError as error:
+            raise UnreadableInputError(f"{path}: cannot be read ({error.strerror})") from None
     try:
-        return Path(path).open("rb")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
         raise UnreadableInputError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise UnreadableInputError(f"{path}: is a directory, not an RDF file") from None
     except OSError as error:
         raise UnreadableInputError(f"{path}: cannot be read ({error.strerror})") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise UnreadableInputError(
+                f"{path}: is {_kind(mode)}, not an RDF file; kg reads regular files only"
+            )
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise

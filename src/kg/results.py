@@ -20,6 +20,27 @@ if TYPE_CHECKING:
 Row = tuple[Term | None, ...]
 ResultKind = TypingLiteral["select", "ask", "graph"]
 
+READ_CHUNK = 32
+"""Rows (or triples) read between two checks of a result's size."""
+
+
+def term_size(term: object) -> int:
+    """About the bytes a term takes written out."""
+    if isinstance(term, Literal):
+        return len(term.value) + len(term.language or term.datatype.value) + 4
+    if isinstance(term, Triple):
+        return term_size(term.subject) + term_size(term.predicate) + term_size(term.object)
+    if term is None:
+        return 0
+    return len(getattr(term, "value", "")) + 4
+
+
+def result_size(result: QueryResult) -> int:
+    """About the bytes a result's values take written out."""
+    items = result.triples if result.kind == "graph" else result.rows
+    return sum(term_size(t) for item in items for t in item)
+
+
 RESULT_FORMATS = {
     "json": "application/sparql-results+json",
     "xml": "application/sparql-results+xml",

@@ -10,7 +10,9 @@ a page; which one is chosen by ``Accept``.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
@@ -22,15 +24,23 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kg import errors
 
 HTML = "text/html"
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
 
 
 class HttpError(Exception):
     """An error with its HTTP status, for the client."""
 
-    def __init__(self, status: int, detail: str, *, headers: dict[str, str] | None = None,
-                 extra: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
@@ -41,6 +51,8 @@ class HttpError(Exception):
 _STATUS: list[tuple[type[errors.KgError], int]] = [
     (errors.UnknownQueryError, 404),
     (errors.QueryTimeoutError, 504),
+    (errors.ResultTooLargeError, 413),
+    (errors.RemoteAccessRefused, 403),
     (errors.ValidationFailed, 422),
     (errors.EndpointError, 502),
     (errors.ProjectError, 500),
@@ -101,8 +113,7 @@ def wants_html(request: Request) -> bool:
     return "text/html" in accept and negotiate(accept, ["application/json", HTML]) == HTML
 
 
-def error_document(status: int, detail: str, extra: dict[str, Any] | None = None
-                   ) -> dict[str, Any]:
+def error_document(status: int, detail: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     try:
         title = HTTPStatus(status).phrase
     except ValueError:
@@ -112,18 +123,25 @@ def error_document(status: int, detail: str, extra: dict[str, Any] | None = None
     return {"error": body}
 
 
-def json_error(status: int, detail: str, extra: dict[str, Any] | None = None,
-               headers: dict[str, str] | None = None) -> Response:
-    return Response(json.dumps(error_document(status, detail, extra), ensure_ascii=False),
-                    status_code=status, media_type="application/json", headers=headers)
+def json_error(
+    status: int, detail: str, extra: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+) -> Response:
+    return Response(
+        json.dumps(error_document(status, detail, extra), ensure_ascii=False),
+        status_code=status,
+        media_type="application/json",
+        headers=headers,
+    )
 
 
 class BodyLimit:
-    """Refuse request bodies over ``limit`` bytes with 413, declared or streamed."""
+    """Refuse request bodies over ``limit`` bytes with 413, declared or streamed, and bodies
+    that take longer than ``seconds`` to arrive with 408 (a slow upload holds a connection)."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, seconds: float = 10.0) -> None:
         self.app = app
         self.limit = limit
+        self.seconds = seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -132,12 +150,20 @@ class BodyLimit:
         declared = dict(scope["headers"]).get(b"content-length")
         too_large = declared is not None and declared.isdigit() and int(declared) > self.limit
         seen = 0
+        deadline = time.monotonic() + self.seconds
 
         async def counted() -> Message:
             nonlocal seen
             if too_large:  # refuse before reading a byte of it
                 raise HttpError(413, _too_large_text(self.limit), headers={"Connection": "close"})
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                raise HttpError(
+                    408,
+                    f"the request body took longer than {self.seconds:g} s to arrive (--client-timeout)",
+                    headers={"Connection": "close"},
+                ) from None
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
@@ -175,3 +201,78 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+def _host_name(header: bytes) -> str | None:
+    """The host part of a ``Host`` header, lower case, without the port; ``None`` if malformed."""
+    try:
+        text = header.decode("ascii").strip().lower()
+    except UnicodeDecodeError:
+        return None
+    if text.startswith("["):  # an IPv6 literal: [::1]:8000
+        end = text.find("]")
+        if end < 0 or (text[end + 1 :] and not (text[end + 1] == ":" and text[end + 2 :].isdigit())):
+            return None
+        return text[: end + 1]
+    name, colon, port = text.partition(":")
+    if colon and not port.isdigit():
+        return None
+    if not name or any(c in name for c in " /\\@?#"):
+        return None
+    return name.rstrip(".")
+
+
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+
+
+def allowed_host_names(bound: str, extra: Sequence[str]) -> tuple[str, ...]:
+    """The ``Host`` names a server bound to ``bound`` answers: the bound address, the loopback
+    names when it is a loopback or wildcard address, and ``extra`` (``--allowed-host``)."""
+    names = [bound.lower() if ":" not in bound else f"[{bound.lower()}]"]
+    if bound in ("127.0.0.1", "localhost", "::1", "0.0.0.0", "::"):  # noqa: S104
+        names.extend(LOOPBACK_NAMES)
+    names.extend(h.lower().rstrip(".") for h in extra)
+    return tuple(dict.fromkeys(n for n in names if n not in ("0.0.0.0", "[::]")))  # noqa: S104
+
+
+class AllowedHosts:
+    """Answer only requests whose ``Host`` names this server (400 otherwise), against DNS
+    rebinding: a page on another site that gets its own name resolved to 127.0.0.1 still
+    sends its own name as ``Host``. Names are matched exactly, a name starting with a dot
+    matches its subdomains too, and ``*`` matches any (as Django's ``ALLOWED_HOSTS``)."""
+
+    def __init__(self, app: ASGIApp, names: Sequence[str]) -> None:
+        self.app = app
+        self.names = tuple(names)
+
+    def allows(self, header: bytes | None) -> bool:
+        if "*" in self.names:
+            return True
+        name = None if header is None else _host_name(header)
+        if name is None:
+            return False
+        return any(
+            name == allowed or (allowed.startswith(".") and (name.endswith(allowed) or name == allowed[1:]))
+            for allowed in self.names
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        hosts = [value for key, value in scope["headers"] if key == b"host"]
+        if len(hosts) != 1 or not self.allows(hosts[0]):
+            shown = hosts[0].decode("latin-1")[:100] if hosts else "(none)"
+            response = json_error(
+                400,
+                f"this server does not answer for the host {shown!r} "
+                "(start it with --allowed-host NAME to add one)",
+            )
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def client_key(request: Request) -> str:
+    """Who is asking, for sharing the workers: the client's address."""
+    return request.client.host if request.client is not None else "local"

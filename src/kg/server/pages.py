@@ -18,76 +18,99 @@ from kg.errors import KgError, ParameterError
 from kg.namespaces import KGG, KGR, PREFIXES, shorten
 from kg.queries import NamedQuery
 from kg.rdfio import FORMATS
+from kg.server import tasks
 from kg.server.editor import editor_settings
 from kg.server.http import HTML, HttpError, negotiate
-from kg.server.sparql import RDF_MEDIA, rdf_body, refuse_remote, result_response
+from kg.server.render import RDF_MEDIA, Rendered
+from kg.server.sparql import rendered_response
 from kg.server.state import state_of
-from kg.server.tasks import (
-    Answer,
-    EntityView,
-    describe,
-    run_named,
-    run_query,
-    search,
-    stats,
-    validate_upload,
-)
-from kg.server.views import diagram, labels_by_language, local_path, result_table, view_term
+from kg.server.tasks import EntityView, PageAnswer
+from kg.server.views import diagram, labels_by_language, link_for, local_path, view_term
+from kg.terms import NamedNode
 
-ENTITY_MEDIA = ["text/turtle", HTML, "application/ld+json", "application/n-triples",
-                "application/json", "text/plain"]
-EXTENSIONS = {"ttl": "text/turtle", "jsonld": "application/ld+json",
-              "nt": "application/n-triples"}
+ENTITY_MEDIA = [
+    "text/turtle",
+    HTML,
+    "application/ld+json",
+    "application/n-triples",
+    "application/json",
+    "text/plain",
+]
+EXTENSIONS = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples"}
 
 
-def render(request: Request, template: str, context: Mapping[str, Any],
-           status: int = 200) -> Response:
+def render(request: Request, template: str, context: Mapping[str, Any], status: int = 200) -> Response:
     state = state_of(request)
     return state.templates.TemplateResponse(
-        request, template, {"settings": state.settings, **context}, status_code=status)
+        request, template, {"settings": state.settings, **context}, status_code=status
+    )
 
 
 async def home(request: Request) -> Response:
     state = state_of(request)
-    numbers, names = await state.run(stats)
-    if negotiate(request.headers.get("accept"), [HTML, "application/json"]) \
-            == "application/json":
-        return Response(json.dumps({
-            "triples": numbers.triples, "named_graphs": numbers.named_graphs,
-            "entities_by_class": dict(numbers.entities_by_class),
-            "sources": [{"source": s, "name": n, "graphs": c} for s, n, c in numbers.sources],
-        }, ensure_ascii=False), media_type="application/json")
-    classes = [(names.get(cls) or shorten(cls), "/query?query=" + quote(_instances(cls)), count)
-               for cls, count in numbers.entities_by_class]
-    return render(request, "home.html", {
-        "stats": numbers, "classes": classes,
-        "sources": [(view_term_iri(source, name), count) for source, name, count in
-                    numbers.sources],
-        "queries": list(state.project.named_queries.values()),
-    })
+    numbers, names = await state.run(request, tasks.stats)
+    if negotiate(request.headers.get("accept"), [HTML, "application/json"]) == "application/json":
+        return Response(
+            json.dumps(
+                {
+                    "triples": numbers.triples,
+                    "named_graphs": numbers.named_graphs,
+                    "entities_by_class": dict(numbers.entities_by_class),
+                    "sources": [{"source": s, "name": n, "graphs": c} for s, n, c in numbers.sources],
+                },
+                ensure_ascii=False,
+            ),
+            media_type="application/json",
+        )
+    classes = [
+        (names.get(cls) or shorten(cls), "/query?query=" + quote(_instances(cls)), count)
+        for cls, count in numbers.entities_by_class
+    ]
+    return render(
+        request,
+        "home.html",
+        {
+            "stats": numbers,
+            "classes": classes,
+            "sources": [(view_term_iri(source, name), count) for source, name, count in numbers.sources],
+            "queries": list(state.project.named_queries.values()),
+        },
+    )
 
 
 def _instances(cls: str) -> str:
-    return (f"SELECT ?entity ?label WHERE {{\n  ?entity a <{cls}> .\n"
-            "  OPTIONAL { ?entity skos:prefLabel|foaf:name ?label FILTER(LANG(?label) IN "
-            "(\"en\", \"\")) }\n} ORDER BY ?label")
+    return (
+        f"SELECT ?entity ?label WHERE {{\n  ?entity a <{cls}> .\n"
+        "  OPTIONAL { ?entity skos:prefLabel|foaf:name ?label FILTER(LANG(?label) IN "
+        '("en", "")) }\n} ORDER BY ?label'
+    )
 
 
-def view_term_iri(iri: str, name: str) -> dict[str, str]:
-    return {"text": name or shorten(iri), "href": local_path(iri) or iri, "iri": iri}
+def view_term_iri(iri: str, name: str) -> dict[str, str | None]:
+    return {"text": name or shorten(iri), "href": link_for(iri), "iri": iri}
 
 
 async def search_page(request: Request) -> Response:
     state = state_of(request)
     text = request.query_params.get("q", "")
-    hits = await state.run(search, text) if text.strip() else []
-    if negotiate(request.headers.get("accept"), [HTML, "application/json"]) \
-            == "application/json":
-        return Response(json.dumps([{"iri": h.iri, "label": h.title, "types": h.types,
-                                     "matched": [m.value for m in h.matched]} for h in hits],
-                                   ensure_ascii=False), media_type="application/json")
-    return render(request, "search.html", {
-        "q": text, "hits": [(h, local_path(h.iri) or h.iri) for h in hits]})
+    hits = await state.run(request, tasks.search, text) if text.strip() else []
+    if negotiate(request.headers.get("accept"), [HTML, "application/json"]) == "application/json":
+        return Response(
+            json.dumps(
+                [
+                    {
+                        "iri": h.iri,
+                        "label": h.title,
+                        "types": h.types,
+                        "matched": [m.value for m in h.matched],
+                    }
+                    for h in hits
+                ],
+                ensure_ascii=False,
+            ),
+            media_type="application/json",
+        )
+    return render(request, "search.html", {"q": text, "hits": [(h, link_for(h.iri)) for h in hits]})
 
 
 async def query_list(request: Request) -> Response:
@@ -104,37 +127,40 @@ async def named_query_page(request: Request) -> Response:
             name, download = name[: -len(ext) - 1], ext
     named: NamedQuery = state.project.named_query(name)
     params = request.query_params
-    values = {p.name: params[p.name] for p in named.parameters
-              if params.get(p.name, "").strip()}
+    values = {p.name: params[p.name] for p in named.parameters if params.get(p.name, "").strip()}
     unknown = sorted(set(params) - {p.name for p in named.parameters} - {"run"})
     if unknown:
         raise ParameterError(f"query {name!r} has no parameter {unknown[0]!r}")
     wanted = negotiate(request.headers.get("accept"), [HTML, "application/json", "text/csv"])
-    run = download is not None or "run" in params or wanted != HTML
-    answer: Answer | None = None
-    error: str | None = None
-    if run:
-        try:
-            answer = await state.run(run_named, name, values, state.settings.max_rows)
-        except KgError as failed:
-            if download is not None or wanted != HTML:
-                raise
-            error = str(failed)
-    if answer is not None and (download is not None or wanted != HTML):
+    if download is not None or wanted != HTML:
         media = {"csv": "text/csv", "json": "application/sparql-results+json"}.get(
-            download or "", "text/csv" if wanted == "text/csv"
-            else "application/sparql-results+json")
-        response = result_response(answer, media, state)
+            download or "", "text/csv" if wanted == "text/csv" else "application/sparql-results+json"
+        )
+        rendered: Rendered = await state.run(request, tasks.answer_named, name, values, media, state.limits)
+        response = rendered_response(rendered, state)
         if download is not None:
-            response.headers["Content-Disposition"] = \
-                f'attachment; filename="{name}.{download}"'
+            response.headers["Content-Disposition"] = f'attachment; filename="{name}.{download}"'
         return response
-    query_string = request.url.query
-    return render(request, "named_query.html", {
-        "query": named, "values": values, "answer": answer, "error": error,
-        "table": result_table(answer.result, answer.labels) if answer else None,
-        "query_string": query_string,
-    }, status=400 if error else 200)
+    answer: PageAnswer | None = None
+    error: str | None = None
+    if "run" in params:
+        try:
+            answer = await state.run(request, tasks.page_named, name, values, state.limits)
+        except KgError as failed:
+            error = str(failed)
+    return render(
+        request,
+        "named_query.html",
+        {
+            "query": named,
+            "values": values,
+            "answer": answer,
+            "error": error,
+            "table": answer.table if answer else None,
+            "query_string": request.url.query,
+        },
+        status=400 if error else 200,
+    )
 
 
 async def sparql_page(request: Request) -> Response:
@@ -144,23 +170,30 @@ async def sparql_page(request: Request) -> Response:
         text = str(form.get("query", ""))
     else:
         text = request.query_params.get("query", "")
-    answer: Answer | None = None
+    answer: PageAnswer | None = None
     error: str | None = None
     if text.strip():
         try:
-            refuse_remote(text, state.settings.allow_service)
-            answer = await state.run(run_query, text, None, None, state.settings.max_rows,
-                                     True)
-        except (KgError, HttpError) as failed:
+            answer = await state.run(request, tasks.page_query, text, state.limits)
+        except KgError as failed:
             error = str(failed)
-    default = ("SELECT ?entity ?label WHERE {\n  ?entity skos:prefLabel ?label .\n"
-               "  FILTER(LANG(?label) = \"en\")\n} ORDER BY ?label LIMIT 20")
-    return render(request, "sparql.html", {
-        "text": text or default, "answer": answer, "error": error,
-        "table": result_table(answer.result, answer.labels) if answer else None,
-        "prefixes": list(PREFIXES.items()),
-        "editor": editor_settings(state.project.named_queries),
-    }, status=400 if error else 200)
+    default = (
+        "SELECT ?entity ?label WHERE {\n  ?entity skos:prefLabel ?label .\n"
+        '  FILTER(LANG(?label) = "en")\n} ORDER BY ?label LIMIT 20'
+    )
+    return render(
+        request,
+        "sparql.html",
+        {
+            "text": text or default,
+            "answer": answer,
+            "error": error,
+            "table": answer.table if answer else None,
+            "prefixes": list(PREFIXES.items()),
+            "editor": editor_settings(state.project.named_queries),
+        },
+        status=400 if error else 200,
+    )
 
 
 async def validate_page(request: Request) -> Response:
@@ -182,23 +215,20 @@ async def validate_page(request: Request) -> Response:
         if not data:
             raise HttpError(400, "upload a file (or paste RDF) to validate")
         fmt = chosen or (filename.rsplit(".", 1)[-1] if "." in filename else "trig")
-        report = await state.run(validate_upload, data, fmt,
-                                 timeout=state.settings.validation_timeout)
-        if negotiate(request.headers.get("accept"), [HTML, "application/json"]) \
-                == "application/json":
-            return Response(report.to_json(), media_type="application/json",
-                            status_code=200)
-    return render(request, "validate.html", {
-        "report": report, "filename": filename, "formats": formats,
-        "groups": report.by_entity() if report else {},
-        "paths": {f.focus: local_path(f.focus) for f in (report.findings if report else [])},
-    })
-
-
-def _validate(project: Any, data: bytes, fmt: str) -> Any:
-    from kg.server.tasks import validate_upload
-
-    return validate_upload(project, data, fmt)
+        report = await state.run(request, tasks.validate_upload, data, fmt)
+        if negotiate(request.headers.get("accept"), [HTML, "application/json"]) == "application/json":
+            return Response(report.to_json(), media_type="application/json", status_code=200)
+    return render(
+        request,
+        "validate.html",
+        {
+            "report": report,
+            "filename": filename,
+            "formats": formats,
+            "groups": report.by_entity() if report else {},
+            "paths": {f.focus: local_path(f.focus) for f in (report.findings if report else [])},
+        },
+    )
 
 
 # -- entity pages -------------------------------------------------------------------------------
@@ -213,38 +243,51 @@ async def entity_page(request: Request) -> Response:
     if not name or ".." in name.split("/"):
         raise HttpError(404, f"no entity at {request.url.path}")
     iri = prefix + name
-    view: EntityView | None = await state.run(describe, iri)
-    if view is None:
-        raise HttpError(404, f"the graph says nothing about <{iri}>")
+    try:
+        NamedNode(iri)
+    except ValueError:
+        raise HttpError(404, f"no entity at {request.url.path}: not an IRI") from None
     if media is None:
         media = negotiate(request.headers.get("accept"), ENTITY_MEDIA)
         if media is None:
             raise HttpError(406, "an entity is available as " + ", ".join(ENTITY_MEDIA))
+    media = {"application/json": "application/ld+json", "text/plain": "application/n-triples"}.get(
+        media, media
+    )
     stem = _stem(request.url.path)
-    headers = {"Vary": "Accept", "Link": ", ".join(
-        f'<{stem}.{e}>; rel="alternate"; type="{m}"' for e, m in EXTENSIONS.items())}
-    if media == "application/json":
-        media = "application/ld+json"
-    if media == "text/plain":
-        media = "application/n-triples"
-    if media in RDF_MEDIA:
-        return Response(rdf_body(view.triples(), media, state), media_type=media,
-                        headers=headers)
+    headers = {"Link": ", ".join(f'<{stem}.{e}>; rel="alternate"; type="{m}"' for e, m in EXTENSIONS.items())}
+    found: EntityView | Rendered | None = await state.run(
+        request, tasks.entity, iri, media if media in RDF_MEDIA else None, state.limits
+    )
+    if found is None:
+        raise HttpError(404, f"the graph says nothing about <{iri}>")
+    if isinstance(found, Rendered):
+        return rendered_response(found, state, headers)
+    view = found
     names = view.names
-    facts = [(view_term(f.predicate, names), view_term(f.value, names),
-              view.source_numbers(f.graphs)) for f in view.facts]
-    incoming = [(view_term(f.value, names), view_term(f.predicate, names),
-                 view.source_numbers(f.graphs)) for f in view.incoming]
-    response = render(request, "entity.html", {
-        "view": view, "labels": labels_by_language(view.labels),
-        "types": [view_term(t, names) for t in view.types],
-        "facts": facts, "incoming": incoming, "diagram": diagram(view),
-        "sources": [(s, local_path(s.graph), s.document and (local_path(s.document)
-                                                              or s.document))
-                    for s in view.sources],
-        "stem": stem,
-    })
-    response.headers.update(headers)
+    facts = [
+        (view_term(f.predicate, names), view_term(f.value, names), view.source_numbers(f.graphs))
+        for f in view.facts
+    ]
+    incoming = [
+        (view_term(f.value, names), view_term(f.predicate, names), view.source_numbers(f.graphs))
+        for f in view.incoming
+    ]
+    response = render(
+        request,
+        "entity.html",
+        {
+            "view": view,
+            "labels": labels_by_language(view.labels),
+            "types": [view_term(t, names) for t in view.types],
+            "facts": facts,
+            "incoming": incoming,
+            "diagram": diagram(view),
+            "sources": [(s, local_path(s.graph), link_for(s.document)) for s in view.sources],
+            "stem": stem,
+        },
+    )
+    response.headers.update({"Vary": "Accept", **headers})
     return response
 
 

@@ -16,46 +16,33 @@ from urllib.parse import parse_qsl, quote
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from kg.canonical import canonical_turtle
-from kg.errors import KgError, UsageError
-from kg.jsonld import Context, compact, dumps, load_context
-from kg.namespaces import PREFIXES
-from kg.rdfio import JSON_LD, N_TRIPLES, RDF_XML, format_named, parse_bytes, serialize
-from kg.results import RESULT_FORMATS, QueryResult
-from kg.server.changes import Change, GraphTarget, Operation, graph_quads, plan_change
+from kg.errors import UsageError
+from kg.rdfio import JSON_LD, format_named, parse_bytes
+from kg.server import tasks
+from kg.server.changes import Change, GraphTarget, Operation, plan_change
 from kg.server.http import HttpError, negotiate, wants_html
+from kg.server.render import RDF_MEDIA, RESULT_MEDIA, Rendered
 from kg.server.state import ServerState, state_of
-from kg.server.tasks import Answer, run_query
+from kg.server.tasks import QueryJob
 from kg.store.base import Dataset
-from kg.terms import DefaultGraph, NamedNode, Quad, Triple
+from kg.terms import DefaultGraph, NamedNode, Quad
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
-RESULT_MEDIA = ["application/sparql-results+json", "application/sparql-results+xml",
-                "text/csv", "text/tab-separated-values", "application/json"]
-RDF_MEDIA = ["text/turtle", "application/n-triples", "application/ld+json",
-             "application/rdf+xml", "text/plain"]
-_FORMAT_NAMES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-                 "csv": "text/csv", "tsv": "text/tab-separated-values",
-                 "ttl": "text/turtle", "turtle": "text/turtle", "nt": "application/n-triples",
-                 "ntriples": "application/n-triples", "jsonld": "application/ld+json",
-                 "json-ld": "application/ld+json", "rdfxml": "application/rdf+xml"}
-_REMOTE = re.compile(r"\b(SERVICE|LOAD)\b", re.IGNORECASE)
-_SKIPPED = re.compile(
-    r"""\#[^\n]*|'''(?:[^\\]|\\.)*?'''|\"\"\"(?:[^\\]|\\.)*?\"\"\"|'(?:[^'\\\n]|\\.)*'"""
-    r"""|"(?:[^"\\\n]|\\.)*"|<[^<>"{}|^`\\\s]*>|[?$][A-Za-z0-9_]+|[A-Za-z0-9_.-]*:[A-Za-z0-9_.-]*""",
-    re.DOTALL)
-
-
-def refuse_remote(sparql: str, allowed: bool) -> None:
-    """``SERVICE`` and ``LOAD`` make the server fetch URLs: refused unless ``--allow-service``."""
-    if allowed:
-        return
-    found = _REMOTE.search(_SKIPPED.sub(" ", sparql))
-    if found:
-        raise HttpError(403, f"{found.group(1).upper()} is disabled on this server: it would "
-                             "make the server fetch other URLs (start it with --allow-service)")
+_FORMAT_NAMES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "ttl": "text/turtle",
+    "turtle": "text/turtle",
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
 
 
 # -- reading requests ------------------------------------------------------------------------
@@ -113,9 +100,12 @@ async def read_operation(request: Request) -> tuple[str | None, str | None, list
         return _text(body, charset), None, params
     if media == SPARQL_UPDATE:
         return None, _text(body, charset), params
-    raise HttpError(415, "POST a query as application/sparql-query or a form "
-                         "(application/x-www-form-urlencoded), an update as "
-                         f"application/sparql-update (got {media or 'no content type'!r})")
+    raise HttpError(
+        415,
+        "POST a query as application/sparql-query or a form "
+        "(application/x-www-form-urlencoded), an update as "
+        f"application/sparql-update (got {media or 'no content type'!r})",
+    )
 
 
 def _dataset(pairs: Iterable[tuple[str, str]]) -> Dataset | None:
@@ -141,47 +131,31 @@ def _requested_format(request: Request, pairs: list[tuple[str, str]]) -> str | N
 
 
 # -- writing responses ------------------------------------------------------------------------
-def project_context(state: ServerState) -> Context:
-    try:
-        return load_context(state.project.files.context_path)
-    except (KgError, OSError):
-        return Context({"@context": dict(PREFIXES)})
-
-
-def rdf_body(triples: Iterable[Triple | Quad], media: str, state: ServerState) -> bytes:
-    items = list(triples)
-    if media == "text/turtle":
-        return canonical_turtle(items, PREFIXES).encode()
-    if media == "application/ld+json":
-        quads = [Quad(t.subject, t.predicate, t.object, DefaultGraph()) if isinstance(t, Triple)
-                 else t for t in items]
-        return dumps(compact(quads, project_context(state))).encode()
-    chosen = RDF_XML if media == "application/rdf+xml" else N_TRIPLES
-    return serialize(items, chosen, prefixes=dict(PREFIXES)) or b""
-
-
-def result_response(answer: Answer, media: str, state: ServerState) -> Response:
-    result: QueryResult = answer.result
-    headers = {"Vary": "Accept", "KG-Facts-View": "default"}
-    if answer.truncated:
-        headers["KG-Results-Truncated"] = str(state.settings.max_rows)
-    if result.kind == "graph":
-        if media == "text/plain":
-            media = "application/n-triples"
-        body = rdf_body(result.triples, media, state)
-        charset = "" if media.endswith("json") else "; charset=utf-8"
-        return Response(body, media_type=media + charset, headers=headers)
-    if media == "application/json":
-        media = "application/sparql-results+json"
-    fmt = {v: k for k, v in RESULT_FORMATS.items()}[media]
-    charset = "; charset=utf-8" if media.startswith("text/") else ""
-    return Response(result.serialize(fmt), media_type=media + charset, headers=headers)
+def rendered_response(
+    rendered: Rendered, state: ServerState, headers: dict[str, str] | None = None
+) -> Response:
+    """The bytes a worker made, sent as they are."""
+    assert rendered.media is not None and rendered.body is not None
+    sent = {"Vary": "Accept", "KG-Facts-View": "default", **(headers or {})}
+    if rendered.truncated:
+        sent["KG-Results-Truncated"] = str(state.settings.max_rows)
+    if not rendered.canonical:
+        sent["KG-Canonical"] = "false"
+    return Response(rendered.body, media_type=rendered.media, headers=sent)
 
 
 def service_description(request: Request, state: ServerState) -> Response:
     endpoint = str(request.url.replace(query="", fragment=""))
-    formats = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
-               "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
+    formats = [
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "JSON-LD",
+        "RDF_XML",
+    ]
     languages = ["sd:SPARQL11Query"]
     if state.settings.allow_updates:
         languages.append("sd:SPARQL11Update")
@@ -194,15 +168,23 @@ def service_description(request: Request, state: ServerState) -> Response:
         f"    sd:supportedLanguage {', '.join(languages)} ;",
         f"    sd:resultFormat {', '.join('formats:' + f for f in formats)} ;",
         "    sd:feature sd:UnionDefaultGraph, sd:BasicFederatedQuery ;"
-        if state.settings.allow_service else "    sd:feature sd:UnionDefaultGraph ;",
+        if state.settings.allow_service
+        else "    sd:feature sd:UnionDefaultGraph ;",
         "    sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ] ] .",
         "",
     ]
-    return Response("\n".join(lines), media_type="text/turtle; charset=utf-8",
-                    headers={"Vary": "Accept"})
+    return Response("\n".join(lines), media_type="text/turtle; charset=utf-8", headers={"Vary": "Accept"})
 
 
 # -- the endpoint -------------------------------------------------------------------------------
+def chosen_media(request: Request, pairs: list[tuple[str, str]], offers: list[str]) -> str | None:
+    """The format to answer in among ``offers``: a ``format`` parameter, else ``Accept``."""
+    media = _requested_format(request, pairs)
+    if media in offers:
+        return media
+    return negotiate(request.headers.get("accept"), offers)
+
+
 async def sparql_endpoint(request: Request) -> Response:
     state = state_of(request)
     query_text, update_text, pairs = await read_operation(request)
@@ -212,51 +194,61 @@ async def sparql_endpoint(request: Request) -> Response:
         if wants_html(request):
             return RedirectResponse("/query", status_code=303)
         return service_description(request, state)
-    if wants_html(request) and request.method == "GET" and _requested_format(request, pairs) \
-            is None:
+    if wants_html(request) and request.method == "GET" and _requested_format(request, pairs) is None:
         return RedirectResponse(f"/query?query={quote(query_text)}", status_code=303)
-    refuse_remote(query_text, state.settings.allow_service)
-    base = str(request.url.replace(query="", fragment=""))
-    answer: Answer = await state.run(run_query, query_text, None, _dataset(pairs),
-                                     state.settings.max_rows, False, base)
-    offers = RDF_MEDIA if answer.result.kind == "graph" else RESULT_MEDIA
-    accept = request.headers.get("accept")
-    media = _requested_format(request, pairs)
-    if media not in offers:
-        media = negotiate(accept, offers)
-    if media is None:
-        raise HttpError(406, f"cannot answer in {accept!r}; this result is available as "
-                             + ", ".join(offers))
-    return result_response(answer, media, state)
+    job = QueryJob(
+        query_text,
+        _dataset(pairs),
+        str(request.url.replace(query="", fragment="")),
+        chosen_media(request, pairs, RDF_MEDIA),
+        chosen_media(request, pairs, RESULT_MEDIA),
+    )
+    rendered: Rendered = await state.run(request, tasks.answer_query, job, state.limits)
+    if rendered.body is None:
+        offers = RDF_MEDIA if rendered.kind == "graph" else RESULT_MEDIA
+        raise HttpError(
+            406,
+            f"cannot answer in {request.headers.get('accept')!r}; this result "
+            "is available as " + ", ".join(offers),
+        )
+    return rendered_response(rendered, state)
 
 
-async def run_update(request: Request, state: ServerState, sparql: str,
-                     pairs: list[tuple[str, str]]) -> Response:
+async def run_update(
+    request: Request, state: ServerState, sparql: str, pairs: list[tuple[str, str]]
+) -> Response:
     state.authorize_write(request)
     if any(k in ("using-graph-uri", "using-named-graph-uri") for k, _ in pairs):
-        raise HttpError(400, "using-graph-uri and using-named-graph-uri are not supported; "
-                             "use USING or WITH in the update")
-    refuse_remote(sparql, state.settings.allow_service)
+        raise HttpError(
+            400,
+            "using-graph-uri and using-named-graph-uri are not supported; use USING or WITH in the update",
+        )
+    await state.run(request, tasks.check_operation, sparql, "update", state.settings.allow_service)
     base = str(request.url.replace(query="", fragment=""))
-    change = await apply_change(state, [Operation("update", sparql=sparql, base=base)])
+    change = await apply_change(request, state, [Operation("update", sparql=sparql, base=base)])
     return _change_response(change, 200)
 
 
-async def apply_change(state: ServerState, operations: list[Operation]) -> Change:
+async def apply_change(request: Request, state: ServerState, operations: list[Operation]) -> Change:
     """Plan the change in a worker, check it against the shapes, apply it or refuse it (422)."""
+
     store = state.project.store
     if not store.capabilities.local:
-        raise HttpError(403, "writes through this server need the embedded store; "
-                             "write to the remote endpoint itself")
+        raise HttpError(
+            403, "writes through this server need the embedded store; write to the remote endpoint itself"
+        )
     async with state.write_lock:
-        change: Change = await state.run(plan_change, operations,
-                                         timeout=state.settings.validation_timeout,
-                                         discard=True)
+        change: Change = await state.run(
+            request, plan_change, operations, timeout=state.settings.write_timeout, discard=True
+        )
         if not change.report.conforms:
             counts = change.report.counts()
-            raise HttpError(422, f"the change would break the shapes ({counts['Violation']} "
-                                 "violation(s)); nothing was applied",
-                            extra={"report": json.loads(change.report.to_json())})
+            raise HttpError(
+                422,
+                f"the change would break the shapes ({counts['Violation']} "
+                "violation(s)); nothing was applied",
+                extra={"report": json.loads(change.report.to_json())},
+            )
         if not change.empty:
             store.change(change.added, change.removed)  # one step: a crash leaves neither or both
             store.flush()
@@ -265,10 +257,12 @@ async def apply_change(state: ServerState, operations: list[Operation]) -> Chang
 
 
 def _change_response(change: Change, status: int) -> Response:
-    body = {"added": len(change.added), "removed": len(change.removed),
-            "report": json.loads(change.report.to_json())}
-    return Response(json.dumps(body, ensure_ascii=False), status_code=status,
-                    media_type="application/json")
+    body = {
+        "added": len(change.added),
+        "removed": len(change.removed),
+        "report": json.loads(change.report.to_json()),
+    }
+    return Response(json.dumps(body, ensure_ascii=False), status_code=status, media_type="application/json")
 
 
 # -- Graph Store Protocol -------------------------------------------------------------------------
@@ -289,16 +283,15 @@ async def graph_store(request: Request) -> Response:
     state = state_of(request)
     target = _graph_target(request)
     if request.method in ("GET", "HEAD"):
-        found: list[Quad] | None = await state.run(graph_quads, target, state.settings.max_rows)
+        media = negotiate(request.headers.get("accept"), RDF_MEDIA)
+        if media == "text/plain":
+            media = "application/n-triples"
+        found: Rendered | None = await state.run(request, tasks.graph_document, target, media, state.limits)
         if found is None:
             raise HttpError(404, f"no graph {target}")
-        media = negotiate(request.headers.get("accept"), RDF_MEDIA)
-        if media is None:
+        if found.body is None:
             raise HttpError(406, "a graph is available as " + ", ".join(RDF_MEDIA))
-        triples = [q.triple for q in found]
-        media = "application/n-triples" if media == "text/plain" else media
-        return Response(rdf_body(triples, media, state), media_type=media,
-                        headers={"Vary": "Accept"})
+        return rendered_response(found, state)
     state.authorize_write(request)
     kind = request.method.lower()
     quads: tuple[Quad, ...] = ()
@@ -309,12 +302,10 @@ async def graph_store(request: Request) -> Response:
         except UsageError as error:
             raise HttpError(415, str(error)) from None
         if fmt.datasets and fmt is not JSON_LD:
-            raise HttpError(415, f"send one graph (Turtle, N-Triples, JSON-LD, RDF/XML), "
-                                 f"not {fmt.name}")
+            raise HttpError(415, f"send one graph (Turtle, N-Triples, JSON-LD, RDF/XML), not {fmt.name}")
         quads = tuple(parse_bytes(await request.body(), fmt, source="<request body>"))
-    change = await apply_change(state, [Operation(kind, graph=target, quads=quads)])
+    change = await apply_change(request, state, [Operation(kind, graph=target, quads=quads)])
     if kind == "delete" and change.empty:
         raise HttpError(404, f"no graph {target}")
     created = kind in ("put", "post") and bool(change.added) and not change.removed
     return _change_response(change, 201 if created else 200)
-

@@ -1,7 +1,9 @@
 """What the server asks of the store: each function runs in a query worker.
 
-Every function takes the :class:`~kg.api.Project` first and returns plain, picklable values
-(RDF terms, strings, dataclasses), so that the worker can send them back to the server.
+Every function takes the :class:`~kg.api.Project` first and returns plain, picklable values:
+the finished bytes of an answer (:class:`~kg.server.render.Rendered`), or small views for
+pages whose values are already clipped for display. Serialization, canonical labelling and the
+SERVICE/LOAD check all happen here, inside the worker, under ``--timeout``.
 """
 
 from __future__ import annotations
@@ -9,20 +11,46 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from kg.errors import ResultTooLargeError
 from kg.namespaces import FOAF, KGO, KGR, PREFIXES, PROV, RDF, RDFS, SKOS, sparql_prologue
 from kg.results import QueryResult
+from kg.server.federation import Kind, refuse_remote
+from kg.server.render import Rendered, checked, clip, rdf_body, render_result, too_large
 from kg.store.base import Dataset, QueryRequest
 from kg.terms import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Term, Triple
 
 if TYPE_CHECKING:
     from kg.api import Project, Stats
+    from kg.server.changes import GraphTarget
+    from kg.server.views import Table
     from kg.validate.report import ValidationReport
 
 LABEL_PREDICATES = (SKOS + "prefLabel", SKOS + "altLabel", FOAF + "name", RDFS + "label")
 MAX_LINKS = 500
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one answer may take: rows, bytes, and whether it may fetch other URLs."""
+
+    max_rows: int
+    max_bytes: int
+    allow_service: bool = False
+    page_rows: int = 1000
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """A protocol query and the formats the client accepts for each kind of result."""
+
+    sparql: str
+    dataset: Dataset | None
+    base: str | None
+    graph_media: str | None
+    table_media: str | None
 
 
 @dataclass
@@ -34,38 +62,94 @@ class Answer:
     labels: dict[str, str] = field(default_factory=dict)
 
 
-def run_query(project: Project, sparql: str, bindings: Mapping[str, Term] | None,
-              dataset: Dataset | None, max_rows: int, with_labels: bool = False,
-              base: str | None = None) -> Answer:
-    """Run SPARQL (read-only); stop reading after ``max_rows`` rows or triples.
+@dataclass(frozen=True)
+class PageAnswer:
+    """A result as a page shows it: a table of clipped values, and whether rows were cut."""
+
+    table: Table
+    truncated: bool
+
+
+def check_operation(project: Project, text: str, kind: Kind, allow_service: bool) -> None:
+    """Refuse SERVICE and LOAD (see :mod:`kg.server.federation`)."""
+    refuse_remote(text, kind, allow_service)
+
+
+def run_query(
+    project: Project,
+    sparql: str,
+    bindings: Mapping[str, Term] | None,
+    dataset: Dataset | None,
+    limits: Limits,
+    base: str | None = None,
+) -> Answer:
+    """Run SPARQL (read-only), reading at most ``limits.max_rows`` rows or triples and
+    ``limits.max_bytes`` bytes of values.
 
     ``base`` resolves relative IRIs (the protocol lets the service choose: its own URL).
     """
-    result = project.store.query(QueryRequest(sparql, bindings=dict(bindings or {}),
-                                              prefixes=PREFIXES, base=base, dataset=dataset,
-                                              limit=max_rows))
-    answer = Answer(result, result.truncated)
-    if with_labels:
-        answer.labels = project.labels(_iris_in(answer.result))
-    return answer
+    request = QueryRequest(sparql, bindings=dict(bindings or {}), prefixes=PREFIXES, base=base,
+                           dataset=dataset, limit=limits.max_rows, max_bytes=limits.max_bytes)
+    try:
+        result = project.store.query(request)
+    except ResultTooLargeError:
+        raise too_large(limits.max_bytes) from None
+    return Answer(result, result.truncated)
+
+
+def answer_query(project: Project, job: QueryJob, limits: Limits) -> Rendered:
+    """A protocol query, checked, run and written in the client's format."""
+    refuse_remote(job.sparql, "query", limits.allow_service)
+    answer = run_query(project, job.sparql, None, job.dataset, limits, job.base)
+    return render_result(
+        project, answer.result, answer.truncated, job.graph_media, job.table_media, limits.max_bytes
+    )
+
+
+def _page(project: Project, answer: Answer, limits: Limits) -> PageAnswer:
+    from kg.server.views import result_table
+
+    result = answer.result
+    cut = answer.truncated or len(result) > limits.page_rows
+    result.rows = [tuple(clip(t) for t in row) for row in result.rows[: limits.page_rows]]
+    result.triples = [
+        Triple(t.subject, t.predicate, clip(t.object))  # type: ignore[arg-type]
+        for t in result.triples[: limits.page_rows]
+    ]
+    return PageAnswer(result_table(result, project.labels(_iris_in(result))), cut)
+
+
+def page_query(project: Project, sparql: str, limits: Limits) -> PageAnswer:
+    """A query typed on the SPARQL page, as a table of clipped values."""
+    refuse_remote(sparql, "query", limits.allow_service)
+    return _page(project, run_query(project, sparql, None, None, limits), limits)
 
 
 def _iris_in(result: QueryResult) -> set[str]:
     terms: Iterable[Term | None]
     if result.kind == "graph":
-        terms = [x for t in result.triples for x in (t.subject, t.object)
-                 if not isinstance(x, Triple)]
+        terms = [x for t in result.triples for x in (t.subject, t.object) if not isinstance(x, Triple)]
     else:
         terms = itertools.chain.from_iterable(result.rows)
     return {t.value for t in terms if isinstance(t, NamedNode)}
 
 
-def run_named(project: Project, name: str, params: Mapping[str, str],
-              max_rows: int) -> Answer:
+def run_named(project: Project, name: str, params: Mapping[str, str], limits: Limits) -> Answer:
     """A named query with its parameters (typed, bound, never pasted into the text)."""
     named = project.named_query(name)
-    return run_query(project, named.text, named.bindings(params), None, max_rows,
-                     with_labels=True)
+    return run_query(project, named.text, named.bindings(params), None, limits)
+
+
+def page_named(project: Project, name: str, params: Mapping[str, str], limits: Limits) -> PageAnswer:
+    return _page(project, run_named(project, name, params, limits), limits)
+
+
+def answer_named(
+    project: Project, name: str, params: Mapping[str, str], media: str, limits: Limits
+) -> Rendered:
+    """A named query's result as a download (CSV, JSON)."""
+    answer = run_named(project, name, params, limits)
+    return render_result(project, answer.result, answer.truncated, "text/turtle", media, limits.max_bytes)
 
 
 # -- entity pages ---------------------------------------------------------------------------
@@ -127,26 +211,70 @@ def describe(project: Project, iri: str) -> EntityView | None:
     """What the graph says about ``iri`` and who says it; ``None`` if it says nothing."""
     node = NamedNode(iri)
     store = project.store
-    outgoing = store.query(
-        f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }} LIMIT {MAX_LINKS * 4}")
-    incoming = store.query(
-        f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} }} LIMIT {MAX_LINKS}")
+    outgoing = store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }} LIMIT {MAX_LINKS * 4}")
+    incoming = store.query(f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} }} LIMIT {MAX_LINKS}")
     if not outgoing.rows and not incoming.rows:
         return None
     facts = _group((p, o, g) for p, o, g in outgoing.rows)
     backlinks = _group((p, s, g) for s, p, g in incoming.rows)
-    labels = sorted(((f.predicate.value, f.value) for f in facts
-                     if f.predicate.value in LABEL_PREDICATES and isinstance(f.value, Literal)),
-                    key=_label_sort_key)
-    types = sorted({f.value for f in facts if f.predicate.value == RDF + "type"
-                    and isinstance(f.value, NamedNode)}, key=lambda t: t.value)
+    labels = sorted(
+        (
+            (f.predicate.value, f.value)
+            for f in facts
+            if f.predicate.value in LABEL_PREDICATES and isinstance(f.value, Literal)
+        ),
+        key=_label_sort_key,
+    )
+    types = sorted(
+        {f.value for f in facts if f.predicate.value == RDF + "type" and isinstance(f.value, NamedNode)},
+        key=lambda t: t.value,
+    )
     graphs = sorted({g for f in [*facts, *backlinks] for g in f.graphs})
-    mentioned = {iri, *(f.predicate.value for f in [*facts, *backlinks]),
-                 *(f.value.value for f in [*facts, *backlinks] if isinstance(f.value, NamedNode))}
+    mentioned = {
+        iri,
+        *(f.predicate.value for f in [*facts, *backlinks]),
+        *(f.value.value for f in [*facts, *backlinks] if isinstance(f.value, NamedNode)),
+    }
     return EntityView(
-        iri=iri, labels=labels, types=types, facts=facts, incoming=backlinks,
-        sources=_sources(project, graphs), names=project.labels(mentioned),
-        truncated=len(outgoing.rows) >= MAX_LINKS * 4 or len(incoming.rows) >= MAX_LINKS)
+        iri=iri,
+        labels=labels,
+        types=types,
+        facts=facts,
+        incoming=backlinks,
+        sources=_sources(project, graphs),
+        names=project.labels(mentioned),
+        truncated=len(outgoing.rows) >= MAX_LINKS * 4 or len(incoming.rows) >= MAX_LINKS,
+    )
+
+
+def entity(project: Project, iri: str, media: str | None, limits: Limits) -> EntityView | Rendered | None:
+    """An entity as RDF bytes (``media``) or, for its page (``media`` is ``None``), as a view
+    with clipped values; ``None`` if the graph says nothing about it."""
+    view = describe(project, iri)
+    if view is None:
+        return None
+    if media is not None:
+        body, canonical = rdf_body(project, view.triples(), media)
+        return Rendered("graph", media, checked(body, limits.max_bytes), view.truncated, canonical)
+    view.facts = [replace(f, value=clip(f.value)) for f in view.facts]  # type: ignore[arg-type]
+    view.labels = [(p, clip(label)) for p, label in view.labels]  # type: ignore[misc]
+    return view
+
+
+def graph_document(
+    project: Project, graph: GraphTarget, media: str | None, limits: Limits
+) -> Rendered | None:
+    """One graph for the Graph Store Protocol, in ``media``; ``None`` if there is none (and
+    no body if ``media`` is ``None``: no format the client accepts)."""
+    from kg.server.changes import graph_quads
+
+    found = graph_quads(project, graph, limits.max_rows)
+    if found is None:
+        return None
+    if media is None:
+        return Rendered("graph", None, None)
+    body, canonical = rdf_body(project, [q.triple for q in found], media)
+    return Rendered("graph", media, checked(body, limits.max_bytes), False, canonical)
 
 
 def _group(rows: Iterable[tuple[Term | None, Term | None, Term | None]]) -> list[Fact]:
@@ -154,9 +282,13 @@ def _group(rows: Iterable[tuple[Term | None, Term | None, Term | None]]) -> list
     for predicate, value, graph in rows:
         if isinstance(predicate, NamedNode) and value is not None and graph is not None:
             graphs[(predicate, value)].append(graph.value)
-    return [Fact(p, v, sorted(gs)) for (p, v), gs in
-            sorted(graphs.items(), key=lambda item: (_predicate_order(item[0][0].value),
-                                                     item[0][0].value, str(item[0][1])))]
+    return [
+        Fact(p, v, sorted(gs))
+        for (p, v), gs in sorted(
+            graphs.items(),
+            key=lambda item: (_predicate_order(item[0][0].value), item[0][0].value, str(item[0][1])),
+        )
+    ]
 
 
 def _predicate_order(predicate: str) -> int:
@@ -173,22 +305,30 @@ def _sources(project: Project, graphs: Sequence[str]) -> list[Source]:
     if not graphs:
         return []
     values = " ".join(str(NamedNode(g)) for g in graphs)
-    result = project.store.query(sparql_prologue() + f"""
+    result = project.store.query(
+        sparql_prologue()
+        + f"""
         SELECT ?g (SAMPLE(?text) AS ?sentence) (SAMPLE(?doc) AS ?document)
                (SAMPLE(?title) AS ?documentTitle) WHERE {{
           VALUES ?g {{ {values} }}
           OPTIONAL {{ GRAPH ?g {{ ?g kgo:sentenceText ?text }} }}
           OPTIONAL {{ ?g prov:wasDerivedFrom ?doc
                       OPTIONAL {{ ?doc schema:headline|schema:name|rdfs:label ?title }} }}
-        }} GROUP BY ?g ORDER BY ?g""")
+        }} GROUP BY ?g ORDER BY ?g"""
+    )
     found = {row[0].value: row for row in result.rows if row[0] is not None}
     out = []
     for number, graph in enumerate(graphs, start=1):
         row = found.get(graph, (None, None, None, None))
-        out.append(Source(graph=graph, number=number,
-                          sentence=row[1].value if row[1] is not None else None,
-                          document=row[2].value if row[2] is not None else None,
-                          document_title=row[3].value if row[3] is not None else None))
+        out.append(
+            Source(
+                graph=graph,
+                number=number,
+                sentence=row[1].value if row[1] is not None else None,
+                document=row[2].value if row[2] is not None else None,
+                document_title=row[3].value if row[3] is not None else None,
+            )
+        )
     return out
 
 
@@ -206,12 +346,16 @@ def search(project: Project, text: str, limit: int = 100) -> list[Hit]:
     needle = text.strip()
     if not needle:
         return []
-    result = project.store.query(sparql_prologue() + f"""
+    result = project.store.query(
+        sparql_prologue()
+        + f"""
         SELECT ?x ?label WHERE {{
           ?x skos:prefLabel|skos:altLabel|foaf:name|rdfs:label ?label .
           FILTER(STRSTARTS(STR(?x), "{KGR}"))
           FILTER(CONTAINS(LCASE(STR(?label)), LCASE(STR(?needle))))
-        }} ORDER BY ?x LIMIT 1000""", bindings={"needle": Literal(needle)})
+        }} ORDER BY ?x LIMIT 1000""",
+        bindings={"needle": Literal(needle)},
+    )
     matched: dict[str, list[Literal]] = defaultdict(list)
     for x, label in result.rows:
         if x is not None and isinstance(label, Literal) and label not in matched[x.value]:
@@ -222,18 +366,28 @@ def search(project: Project, text: str, limit: int = 100) -> list[Hit]:
     if iris:
         values = " ".join(str(NamedNode(i)) for i in iris)
         for x, cls in project.store.query(
-                f"SELECT DISTINCT ?x ?t WHERE {{ VALUES ?x {{ {values} }} ?x a ?t }} ORDER BY ?t"
+            f"SELECT DISTINCT ?x ?t WHERE {{ VALUES ?x {{ {values} }} ?x a ?t }} ORDER BY ?t"
         ).rows:
             if x is not None and cls is not None:
                 types[x.value].append(cls.value)
     type_names = project.labels({t for ts in types.values() for t in ts})
-    hits = [Hit(iri=i, title=names.get(i, i), matched=matched[i],
-                types=[type_names.get(t, t.rsplit("#", 1)[-1].rsplit("/", 1)[-1])
-                       for t in types[i]])
-            for i in iris]
+    hits = [
+        Hit(
+            iri=i,
+            title=names.get(i, i),
+            matched=[clip(m) for m in matched[i]],  # type: ignore[misc]
+            types=[type_names.get(t, t.rsplit("#", 1)[-1].rsplit("/", 1)[-1]) for t in types[i]],
+        )
+        for i in iris
+    ]
     lowered = needle.lower()
-    hits.sort(key=lambda h: (not h.title.lower().startswith(lowered),
-                             lowered not in h.title.lower(), h.title.lower()))
+    hits.sort(
+        key=lambda h: (
+            not h.title.lower().startswith(lowered),
+            lowered not in h.title.lower(),
+            h.title.lower(),
+        )
+    )
     return hits
 
 

@@ -12,13 +12,28 @@ from kg.server.tasks import LABEL_PREDICATES, EntityView
 from kg.terms import BlankNode, Literal, NamedNode, Term
 
 LOCAL_PREFIXES = (KGR, KGG)
+LINK_SCHEMES = ("http", "https", "mailto")
+"""The only schemes a value from the graph may link with: ``javascript:``, ``data:`` and the
+rest are shown as text."""
 
 
 def local_path(iri: str) -> str | None:
     """The server path an IRI the graph mints dereferences at (``/id/...``), else ``None``."""
     if iri.startswith(LOCAL_PREFIXES) and len(iri) > len(BASE):
-        return "/" + iri[len(BASE):]
+        return "/" + iri[len(BASE) :]
     return None
+
+
+def link_for(iri: str | None) -> str | None:
+    """Where a link to ``iri`` points: its page here, the IRI itself if it is ``http(s)`` or
+    ``mailto``, else nowhere (``None``)."""
+    if not iri:
+        return None
+    path = local_path(iri)
+    if path is not None:
+        return path
+    scheme, colon, _ = iri.partition(":")
+    return iri if colon and scheme.lower() in LINK_SCHEMES else None
 
 
 @dataclass(frozen=True)
@@ -39,14 +54,17 @@ def view_term(term: Term | None, names: Mapping[str, str]) -> TermView | None:
         return None
     if isinstance(term, NamedNode):
         path = local_path(term.value)
-        return TermView(text=names.get(term.value) or shorten(term.value),
-                        href=path or term.value, internal=path is not None,
-                        title=term.value, kind="iri")
+        return TermView(
+            text=names.get(term.value) or shorten(term.value),
+            href=link_for(term.value),
+            internal=path is not None,
+            title=term.value,
+            kind="iri",
+        )
     if isinstance(term, BlankNode):
         return TermView(text=f"_:{term.value}", kind="bnode")
     datatype = term.datatype.value
-    shown = None if term.language or datatype in (XSD + "string", RDF + "langString") \
-        else shorten(datatype)
+    shown = None if term.language or datatype in (XSD + "string", RDF + "langString") else shorten(datatype)
     return TermView(text=term.value, language=term.language or None, datatype=shown)
 
 
@@ -63,12 +81,20 @@ def result_table(result: QueryResult, names: Mapping[str, str]) -> Table:
     if result.kind == "ask":
         return Table(columns=[], rows=[], boolean=bool(result.boolean))
     if result.kind == "graph":
-        return Table(columns=["subject", "predicate", "object"],
-                     rows=[[view_term(t.subject, names), view_term(t.predicate, names),  # type: ignore[arg-type]
-                            view_term(t.object, names)]  # type: ignore[arg-type]
-                           for t in result.triples])
-    return Table(columns=list(result.variables),
-                 rows=[[view_term(t, names) for t in row] for row in result.rows])
+        return Table(
+            columns=["subject", "predicate", "object"],
+            rows=[
+                [
+                    view_term(t.subject, names),  # type: ignore[arg-type]
+                    view_term(t.predicate, names),
+                    view_term(t.object, names),  # type: ignore[arg-type]
+                ]
+                for t in result.triples
+            ],
+        )
+    return Table(
+        columns=list(result.variables), rows=[[view_term(t, names) for t in row] for row in result.rows]
+    )
 
 
 # -- the neighbourhood diagram ------------------------------------------------------------------
@@ -102,7 +128,7 @@ class Diagram:
 
 
 def _clip(text: str, size: int = 24) -> str:
-    return text if len(text) <= size else text[:size - 1] + "…"
+    return text if len(text) <= size else text[: size - 1] + "…"
 
 
 def _box_width(label: str) -> float:
@@ -115,8 +141,11 @@ def diagram(view: EntityView, limit: int = 10) -> Diagram | None:
     links: list[tuple[str, str, bool]] = []  # (neighbour IRI, predicate IRI, outgoing)
     skipped = {RDF + "type", *LABEL_PREDICATES}
     for fact in view.facts:
-        if isinstance(fact.value, NamedNode) and fact.predicate.value not in skipped \
-                and fact.value.value != view.iri:
+        if (
+            isinstance(fact.value, NamedNode)
+            and fact.predicate.value not in skipped
+            and fact.value.value != view.iri
+        ):
             links.append((fact.value.value, fact.predicate.value, True))
     for fact in view.incoming:
         if isinstance(fact.value, NamedNode) and fact.value.value != view.iri:
@@ -135,27 +164,31 @@ def diagram(view: EntityView, limit: int = 10) -> Diagram | None:
         x = cx + 300 * math.cos(angle)
         y = cy + 150 * math.sin(angle)
         label = _clip(names.get(iri) or shorten(iri), 26)
-        nodes.append(DiagramNode(x, y, _box_width(label), label, local_path(iri) or iri, iri))
+        nodes.append(DiagramNode(x, y, _box_width(label), label, link_for(iri), iri))
         start, end = ((cx, cy), (x, y)) if outgoing else ((x, y), (cx, cy))
         middle = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
-        edges.append(DiagramEdge(
-            points=f"{start[0]:.1f},{start[1]:.1f} {middle[0]:.1f},{middle[1]:.1f} "
-                   f"{end[0]:.1f},{end[1]:.1f}",
-            label=_clip(names.get(predicate) or shorten(predicate), 22),
-            label_x=middle[0], label_y=middle[1] - 6))
+        edges.append(
+            DiagramEdge(
+                points=f"{start[0]:.1f},{start[1]:.1f} {middle[0]:.1f},{middle[1]:.1f} "
+                f"{end[0]:.1f},{end[1]:.1f}",
+                label=_clip(names.get(predicate) or shorten(predicate), 22),
+                label_x=middle[0],
+                label_y=middle[1] - 6,
+            )
+        )
     margin = 16
     left = min(n.x - n.width / 2 for n in nodes) - margin
     right = max(n.x + n.width / 2 for n in nodes) + margin
     top = min(n.y for n in nodes) - 14 - margin
     bottom = max(n.y for n in nodes) + 14 + margin
-    return Diagram(math.ceil(right - left), math.ceil(bottom - top), nodes, edges,
-                   math.floor(left), math.floor(top))
+    return Diagram(
+        math.ceil(right - left), math.ceil(bottom - top), nodes, edges, math.floor(left), math.floor(top)
+    )
 
 
 def labels_by_language(labels: Sequence[tuple[str, Literal]]) -> list[tuple[str, str, str]]:
     """(text, language, kind) for each label, English first, preferred names before others."""
-    kinds = {"prefLabel": "preferred name", "name": "name", "label": "label",
-             "altLabel": "also known as"}
+    kinds = {"prefLabel": "preferred name", "name": "name", "label": "label", "altLabel": "also known as"}
     out = []
     for predicate, label in labels:
         local = predicate.rsplit("#", 1)[-1].rsplit("/", 1)[-1]

@@ -66,6 +66,9 @@ class QueryRequest:
     """Rows (or triples) to read at most; the result says when there were more."""
     timeout: float | None = None
     """Seconds the query may run; past them it is stopped (:class:`~kg.errors.QueryTimeoutError`)."""
+    max_bytes: int | None = None
+    """Bytes the result's values may take; past them reading stops
+    (:class:`~kg.errors.ResultTooLargeError`), checked as the result is read."""
 
 
 @dataclass(frozen=True)

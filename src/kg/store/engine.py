@@ -12,12 +12,13 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 import pyoxigraph
 
 from kg.binding import bind
-from kg.errors import QuerySyntaxError, QueryTimeoutError, StoreError
-from kg.results import QueryResult
+from kg.errors import QuerySyntaxError, QueryTimeoutError, ResultTooLargeError, StoreError
+from kg.results import READ_CHUNK, QueryResult, term_size
 from kg.store.base import (
     FACTS_VIEW,
     FactDelta,
@@ -29,6 +30,7 @@ from kg.store.base import (
 from kg.terms import BlankNode, DefaultGraph, NamedNode, Quad, Triple
 
 FACTS = DefaultGraph()
+T = TypeVar("T")
 
 
 def query_syntax_error(error: SyntaxError) -> QuerySyntaxError:
@@ -44,24 +46,47 @@ def query_syntax_error(error: SyntaxError) -> QuerySyntaxError:
     return QuerySyntaxError(message, line=line, column=column)
 
 
-def materialize(raw: object, limit: int | None = None) -> QueryResult:
+def materialize(raw: object, limit: int | None = None, max_bytes: int | None = None
+                ) -> QueryResult:
     """An Oxigraph result as a :class:`QueryResult`, reading at most ``limit`` rows or triples
-    (``truncated`` set when there were more)."""
+    (``truncated`` set when there were more); with ``max_bytes``, read a few rows at a time and
+    stopped with :class:`~kg.errors.ResultTooLargeError` as soon as their values pass it."""
     if isinstance(raw, pyoxigraph.QueryBoolean):
         return QueryResult(kind="ask", boolean=bool(raw))
     cap = None if limit is None else limit + 1
     if isinstance(raw, pyoxigraph.QuerySolutions):
         variables = [v.value for v in raw.variables]
         width = len(variables)
-        rows = [tuple(solution[i] for i in range(width)) for solution in itertools.islice(raw, cap)]
+        rows = list(_bounded((tuple(s[i] for i in range(width)) for s in raw), cap, max_bytes))
         truncated = limit is not None and len(rows) > limit
         return QueryResult(kind="select", variables=variables, rows=rows[:limit],
                            truncated=truncated)
     if isinstance(raw, pyoxigraph.QueryTriples):
-        triples = list(itertools.islice(raw, cap))
+        triples = list(_bounded(iter(raw), cap, max_bytes))
         truncated = limit is not None and len(triples) > limit
         return QueryResult(kind="graph", triples=triples[:limit], truncated=truncated)
     raise StoreError(f"unexpected query result {type(raw).__name__}")
+
+
+def _bounded(items: Iterator[T], cap: int | None, max_bytes: int | None) -> Iterator[T]:
+    """``items`` up to ``cap``, their size checked every :data:`READ_CHUNK` of them and at the
+    end (a few rows past the limit at most are ever held)."""
+    if max_bytes is None:
+        yield from itertools.islice(items, cap)
+        return
+    size = 0
+    for index, item in enumerate(itertools.islice(items, cap), start=1):
+        size += sum(term_size(t) for t in cast(Iterable[object], item))
+        if index % READ_CHUNK == 0 and size > max_bytes:
+            raise _too_large(max_bytes)
+        yield item
+    if size > max_bytes:
+        raise _too_large(max_bytes)
+
+
+def _too_large(max_bytes: int) -> ResultTooLargeError:
+    return ResultTooLargeError(f"the result is larger than {max_bytes} bytes; ask for less "
+                               "(LIMIT, fewer or shorter values)")
 
 
 def run_query(engine: pyoxigraph.Store, request: QueryRequest, location: str) -> QueryResult:
@@ -85,7 +110,7 @@ def run_query(engine: pyoxigraph.Store, request: QueryRequest, location: str) ->
         options["substitutions"] = blank
     try:
         raw = engine.query(bind(request.sparql, bound), **options)  # type: ignore[arg-type]
-        return materialize(raw, request.limit)
+        return materialize(raw, request.limit, request.max_bytes)
     except SyntaxError as error:
         raise query_syntax_error(error) from None
     except (OSError, RuntimeError) as error:

@@ -34,9 +34,9 @@ from urllib.parse import urlsplit
 import pyoxigraph
 
 from kg.binding import bind
-from kg.errors import EndpointError, KgError, StoreError, UsageError
+from kg.errors import EndpointError, KgError, ResultTooLargeError, StoreError, UsageError
 from kg.rdfio import N_TRIPLES, guess_format, iter_parse_file, serialize
-from kg.results import QueryResult
+from kg.results import QueryResult, result_size
 from kg.sparql_text import names_dataset, prologue, tokens, where_span, with_prologue
 from kg.store.base import (
     DEFAULT_GRAPH,
@@ -165,6 +165,9 @@ class RemoteStore(Store):
                       timeout=request.timeout, default_graphs=default, named_graphs=named)
         url = self._endpoint.query_url
         result = graph(answer, url) if is_graph else solutions(answer, url)
+        if request.max_bytes is not None and result_size(result) > request.max_bytes:
+            raise ResultTooLargeError(f"the result is larger than {request.max_bytes} bytes; "
+                                      "ask for less (LIMIT, fewer or shorter values)")
         if request.limit is not None and len(result) > request.limit:
             result.rows, result.triples = result.rows[:request.limit], result.triples[:request.limit]
             result.truncated = True
