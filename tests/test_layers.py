@@ -67,3 +67,32 @@ def test_the_check_sees_an_import_where_there_is_one(tmp_path: Path) -> None:
                      "def f(store):\n    return store.engine\n")
     assert {"pyoxigraph", "SPARQLWrapper"} <= _imports(probe)
     assert _engine_attributes(probe) == [4]
+
+
+STORE_CLASSES = {"EmbeddedStore", "DiskStore", "RemoteStore", "EngineStore"}
+
+
+def _type_tests(path: Path) -> list[int]:
+    """Lines where ``isinstance`` asks whether something is one kind of store."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id == "isinstance" and len(node.args) == 2:
+            names = {n.id for n in ast.walk(node.args[1]) if isinstance(n, ast.Name)}
+            names |= {n.attr for n in ast.walk(node.args[1]) if isinstance(n, ast.Attribute)}
+            if names & STORE_CLASSES:
+                lines.append(node.lineno)
+    return lines
+
+
+@pytest.mark.parametrize("part", ABOVE_THE_SEAM)
+def test_nothing_above_the_seam_asks_which_store_it_has(part: str) -> None:
+    for path in _modules(part):
+        assert _type_tests(path) == [], f"{path} tests a store's type; use store.capabilities"
+
+
+def test_the_type_check_sees_a_type_test(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text("def f(store):\n    return isinstance(store, (kg.DiskStore, RemoteStore))\n")
+    assert _type_tests(probe) == [2]

@@ -74,9 +74,7 @@ class Defences:
 
 def plan_defences(project: Project, settings: Settings) -> Defences:
     """The defences ``settings`` ask for, as far as this platform and store allow."""
-    from kg.store.embedded import EmbeddedStore
-
-    workers = isinstance(project.store, EmbeddedStore)
+    workers = project.store.capabilities.local
     reason = None
     network = False
     if workers and not settings.allow_service:
