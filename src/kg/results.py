@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html import escape as _html_escape
 from typing import TYPE_CHECKING, Any
@@ -226,8 +226,3 @@ def _to_tsv(result: QueryResult) -> bytes:
     lines = ["\t".join(f"?{v}" for v in result.variables)]
     lines.extend("\t".join(_tsv_term(t) for t in row) for row in result.rows)
     return ("\n".join(lines) + "\n").encode()
-
-
-def rows_as_set(result: QueryResult) -> set[Sequence[str | None]]:
-    """The rows as a set of string tuples, for comparing results across engines."""
-    return set(result.table())

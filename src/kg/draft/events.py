@@ -18,7 +18,6 @@ import re
 from kg.draft import vocabulary as v
 from kg.draft.candidates import EVENT_HEADS
 from kg.draft.dates import find_dates
-from kg.draft.mentions import Mention
 from kg.draft.model import Fact, Scope
 from kg.terms import Literal, NamedNode
 
@@ -238,7 +237,3 @@ def event_facts(scope: Scope, number: int) -> tuple[list[Fact], list[tuple[int, 
     finder.dates()
     named = [(m.start, m.end, m.entity) for m in scope.in_sentence(number, "event") if m.entity]
     return finder.facts, [*finder.events, *named]
-
-
-def event_mentions(mentions: list[Mention]) -> list[Mention]:
-    return [m for m in mentions if m.entity is not None]

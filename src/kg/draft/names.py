@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
 
 from anyascii import anyascii
 
@@ -126,8 +125,3 @@ def person_key(name: str) -> str:
     """
     words = _TOKEN.findall(romanize(name).lower().replace("'", ""))
     return " ".join(_word_skeleton(w) for w in words)
-
-
-def acronym(words: Sequence[str]) -> str:
-    """The initials of the capitalized words of a name ("Free Economic Zone" gives "FEZ")."""
-    return "".join(w[0] for w in words if w[:1].isupper())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Container
+from collections.abc import Container
 from typing import Final
 
 from anyascii import anyascii
@@ -48,9 +48,7 @@ PERSON: Final = FOAF + "Person"
 ORGANIZATION: Final = ORG + "Organization"
 SITE: Final = ORG + "Site"
 PLACE: Final = SCHEMA + "Place"
-ADMINISTRATIVE_AREA: Final = SCHEMA + "AdministrativeArea"
 EVENT: Final = SCHEMA + "Event"
-HAS_SITE: Final = ORG + "hasSite"
 
 KIND_CLASSES: Final = {
     "person": PERSON,
@@ -162,4 +160,3 @@ def _free(iri: str, taken: Container[str]) -> str:
     return f"{iri}-{number}"
 
 
-IriMinter = Callable[[str], str]

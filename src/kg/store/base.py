@@ -34,7 +34,6 @@ DEFAULT_GRAPH = "urn:kg:default-graph"
 """The named graph that holds the quads given in the default graph."""
 FACTS_VIEW = "urn:kg:facts"
 """The name of the facts view where it must be a named graph (on a remote endpoint)."""
-RESERVED_GRAPHS = (DEFAULT_GRAPH, FACTS_VIEW)
 
 Progress = Callable[[int], None]
 """Called with the number of quads written so far."""
@@ -170,18 +169,6 @@ def as_request(query: QueryRequest | str, bindings: Mapping[str, Term] | None = 
     if isinstance(query, QueryRequest):
         return query
     return QueryRequest(query, bindings=dict(bindings or {}), timeout=timeout)
-
-
-def stored_graph(graph: GraphName) -> NamedNode | BlankNode:
-    """Where a quad of ``graph`` is kept: the default graph's quads in :data:`DEFAULT_GRAPH`."""
-    return NamedNode(DEFAULT_GRAPH) if isinstance(graph, DefaultGraph) else graph
-
-
-def user_graph(graph: GraphName) -> GraphName:
-    """The graph a stored quad belongs to, as the user gave it."""
-    if isinstance(graph, NamedNode) and graph.value == DEFAULT_GRAPH:
-        return DefaultGraph()
-    return graph
 
 
 def stored_quad(quad: Quad) -> Quad:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from kg.canonical import canonical_turtle
 from kg.namespaces import RDF, SH
@@ -147,9 +147,6 @@ class ValidationReport:
         if self.fallback_note:
             summary += f"\n{self.fallback_note}"
         return "\n".join(lines) + summary + "\n"
-
-    def as_dict(self) -> dict[str, object]:
-        return {"conforms": self.conforms, "findings": [asdict(f) for f in self.findings]}
 
 
 def _node(text: str) -> Term:
