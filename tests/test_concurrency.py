@@ -37,17 +37,16 @@ CONTRIBUTION = """\
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 
 kgg:concurrent-{n}-s01 {{
-    kgg:concurrent-{n}-s01 a kgo:SourceSentence ;
-        kgo:sentenceNumber 1 ;
+    kgg:concurrent-{n}-s01 a kgo:ReferenceRecord ;
         kgo:sentenceText "On day {n} the delegation met Minsk City Technopark again."@en ;
-        prov:wasDerivedFrom kgr:actp-rf-business-mission-results .
+        prov:wasDerivedFrom kgr:source-akitrf-ru .
     kgr:concurrent-meeting-{n} a kgo:Meeting ;
         skos:prefLabel "Meeting number {n} with Minsk City Technopark"@en ;
         kgo:missionDay {n} ;
-        schema:participant kgr:minsk-city-technopark, kgr:russian-delegation .
+        schema:participant kgr:minsk-city-technopark, kgr:actp-rf-business-mission-results.delegation .
 }}
 """
-FACTS_PER_ADD = 9
+FACTS_PER_ADD = 8
 """Quads in each contribution's graph."""
 
 

@@ -60,20 +60,19 @@ VISIT = """\
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 
 kgg:store-test-s01 {
-    kgg:store-test-s01 a kgo:SourceSentence ;
-        kgo:sentenceNumber 1 ;
+    kgg:store-test-s01 a kgo:ReferenceRecord ;
         kgo:sentenceText "On the fourth day the delegation met Minsk City Technopark again."@en ;
-        prov:wasDerivedFrom kgr:actp-rf-business-mission-results .
+        prov:wasDerivedFrom kgr:source-akitrf-ru .
     kgr:second-meeting-minsk-city-technopark a kgo:Meeting ;
         skos:prefLabel "Second meeting with Minsk City Technopark"@en ;
         kgo:missionDay 4 ;
-        schema:participant kgr:minsk-city-technopark, kgr:russian-delegation .
+        schema:participant kgr:minsk-city-technopark, kgr:actp-rf-business-mission-results.delegation .
 }
 """
 """A contribution that conforms only in context: that its source is a document, and what its
 participants are, is known to the graph, not to the contribution."""
 
-LONELY_MEETING = VISIT.replace("kgr:minsk-city-technopark, kgr:russian-delegation",
+LONELY_MEETING = VISIT.replace("kgr:minsk-city-technopark, kgr:actp-rf-business-mission-results.delegation",
                                "kgr:belarus")
 """A meeting with one party: does not conform, in context or not."""
 

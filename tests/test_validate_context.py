@@ -126,7 +126,8 @@ def test_context_follows_backwards_only_the_links_the_shapes_follow_backwards(
     assert backward == {"http://www.w3.org/ns/org#hasSite",        # sh:inversePath
                         "http://www.w3.org/ns/prov#wasGeneratedBy",  # sh:inversePath
                         "https://schema.org/superEvent",            # ^schema:superEvent
-                        "https://schema.org/subEvent"}              # ?value schema:subEvent $this
+                        "https://schema.org/subEvent",              # ?value schema:subEvent $this
+                        "https://kg.example.org/ontology#statedIn"}  # sh:inversePath
     belarus = NamedNode("https://kg.example.org/id/belarus")
     contained = "https://schema.org/containedInPlace"
     everything = neighbourhood(project.store, [belarus])
