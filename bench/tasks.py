@@ -42,8 +42,8 @@ PARAM_VALUES = {
     "text": "technopark",
 }
 #: by type, for any other required parameter
-TYPE_VALUES = {"iri": "https://kg.example.org/id/actp-rf-business-mission-results.mission", "string": "mission",
-               "integer": "1", "boolean": "true", "date": "2024-01-01"}
+TYPE_VALUES = {"iri": "https://kg.example.org/id/actp-rf-business-mission-results.mission",
+               "string": "mission", "integer": "1", "boolean": "true", "date": "2024-01-01"}
 
 
 def query_params(named: NamedQuery) -> dict[str, str]:

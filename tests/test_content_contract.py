@@ -158,7 +158,8 @@ for name in PARTS:
               m:mission schema:subEvent m:{name} }}"""
 for name in EVENTS:
     CLAUSES[f"{name} is a schema:Event with an English label"] = f"""
-        ASK {{ {name} a/rdfs:subClassOf* schema:Event ; skos:prefLabel ?label FILTER(LANG(?label) = "en") }}"""
+        ASK {{ {name} a/rdfs:subClassOf* schema:Event ; skos:prefLabel ?label
+              FILTER(LANG(?label) = "en") }}"""
 for person, unit, title, source in POSTS:
     CLAUSES[f"{person} holds the post {title!r} in {unit}, as stated in {source}"] = f"""
         ASK {{ ?post a/rdfs:subClassOf* org:Post ; org:postIn kgr:{unit} ; org:heldBy kgr:{person} ;
@@ -194,11 +195,13 @@ CLAUSES.update(
               kgr:timofey-buneev a/rdfs:subClassOf* foaf:Person ; foaf:name "Timofey Buneev" .
               kgr:nikolay-lyubimov a/rdfs:subClassOf* foaf:Person ; foaf:name "Nikolay Lyubimov" .
               kgr:vladimir-popov a/rdfs:subClassOf* foaf:Person ; foaf:name "Vladimir Popov" .
-              FILTER NOT EXISTS { ?other foaf:name "Mikhail Labudin" FILTER(?other != kgr:mikhail-labudin) } }""",
+              FILTER NOT EXISTS { ?other foaf:name "Mikhail Labudin"
+                                  FILTER(?other != kgr:mikhail-labudin) } }""",
         "every post has org:postIn, org:heldBy and a title": """
         ASK { FILTER NOT EXISTS {
                 ?post a/rdfs:subClassOf* org:Post .
-                FILTER NOT EXISTS { ?post org:postIn ?o ; org:heldBy ?p ; skos:prefLabel|rdfs:label ?t } } }""",
+                FILTER NOT EXISTS { ?post org:postIn ?o ; org:heldBy ?p ;
+                                          skos:prefLabel|rdfs:label ?t } } }""",
         "the mission is a schema:Event organized by ACTP RF": """
         ASK { m:mission a/rdfs:subClassOf* schema:Event ; schema:organizer kgr:actp-rf }""",
         "ACTP RF co-organizes the congress: a schema:organizer by entailment": """
@@ -224,14 +227,17 @@ CLAUSES.update(
         "the places of events are schema:location": """
         ASK { agm:general-meeting schema:location kgr:renaissance-moscow-monarch-center-hotel .
               kgr:renaissance-moscow-monarch-center-hotel a/rdfs:subClassOf* schema:Place .
-              klg:meeting-labudin-popov schema:location kgr:kaluga . kgr:kaluga a/rdfs:subClassOf* schema:Place }""",
+              klg:meeting-labudin-popov schema:location kgr:kaluga .
+              kgr:kaluga a/rdfs:subClassOf* schema:Place }""",
         "those who took part are schema:participant, schema:attendee or sub-properties of them": """
         ASK { itc:committee-meeting ?p kgr:timofey-buneev . ?p rdfs:subPropertyOf* schema:participant .
               klg:meeting-labudin-popov schema:participant kgr:mikhail-labudin, kgr:vladimir-popov }""",
         "a full stated date is an xsd:date schema:startDate and schema:endDate": """
-        ASK { itc:congress schema:startDate "2024-09-17"^^xsd:date ; schema:endDate "2024-09-19"^^xsd:date }""",
+        ASK { itc:congress schema:startDate "2024-09-17"^^xsd:date ;
+                  schema:endDate "2024-09-19"^^xsd:date }""",
         "every start and end date is an xsd:date": """
-        ASK { FILTER NOT EXISTS { ?e schema:startDate|schema:endDate ?d FILTER(DATATYPE(?d) != xsd:date) } }""",
+        ASK { FILTER NOT EXISTS { ?e schema:startDate|schema:endDate ?d
+                                  FILTER(DATATYPE(?d) != xsd:date) } }""",
         "a date without a year is an xsd:gMonthDay, never a schema:startDate": """
         ASK { klg:meeting-labudin-popov ?p "--07-03"^^xsd:gMonthDay .
               FILTER(?p != schema:startDate)
@@ -284,7 +290,8 @@ CLAUSES.update(
                 FILTER NOT EXISTS { ?claim ?in ?quotation . ?in rdfs:subPropertyOf* schema:appearance .
                                     ?quotation schema:creator|prov:wasAttributedTo ?speaker } } }""",
         "the quotation cut by the excerpt is marked incomplete": """
-        ASK { agm:quote-s12 a schema:Quotation ; schema:creator kgr:nikolay-lyubimov ; kgo:isIncomplete true }""",
+        ASK { agm:quote-s12 a schema:Quotation ; schema:creator kgr:nikolay-lyubimov ;
+                  kgo:isIncomplete true }""",
         "no article has a date, as none is stated": """
         ASK { FILTER NOT EXISTS { ?a a schema:NewsArticle ; schema:datePublished ?d } }""",
         "quoted speakers are prov:Agents": """

@@ -298,7 +298,8 @@ def test_how_many_agreements_were_signed_and_who_says_so(project: kg.Project) ->
 
 def test_no_individual_agreement_is_invented(project: kg.Project) -> None:
     result = project.query(
-        "SELECT DISTINCT ?agreement WHERE { ?agreement a ?class . ?class rdfs:subClassOf* fibo-agr:Agreement }"
+        "SELECT DISTINCT ?agreement WHERE { ?agreement a ?class . "
+        "?class rdfs:subClassOf* fibo-agr:Agreement }"
     )
     assert result.table() == []
     groups = project.query(

@@ -220,7 +220,8 @@ BAD_CASES = {
         "MinCountConstraintComponent",
     ),
     "quotation without source": (
-        'kgr:new-quote a schema:Quotation ; schema:text "We did it."@en ; schema:creator kgr:mikhail-labudin .',
+        'kgr:new-quote a schema:Quotation ; schema:text "We did it."@en ; '
+        "schema:creator kgr:mikhail-labudin .",
         "kgr:new-quote",
         "MinCountConstraintComponent",
     ),
@@ -297,7 +298,8 @@ BAD_CASES = {
         "DatatypeConstraintComponent",
     ),
     "string for the day of the mission": (
-        'kgr:new-meeting a kgo:Meeting ; schema:participant kgr:fez-minsk, m:delegation ; kgo:missionDay "x" .',
+        "kgr:new-meeting a kgo:Meeting ; schema:participant kgr:fez-minsk, m:delegation ; "
+        'kgo:missionDay "x" .',
         "kgr:new-meeting",
         "DatatypeConstraintComponent",
     ),
@@ -383,7 +385,8 @@ BAD_CASES = {
         "ClassConstraintComponent",
     ),
     "quoted sentence whose speaker is not an agent": (
-        'kgg:contribution a kgo:SourceSentence ; kgo:sentenceNumber 12 ; kgo:sentenceText "Mikhail Labudin said."@en ; '
+        "kgg:contribution a kgo:SourceSentence ; kgo:sentenceNumber 12 ; "
+        'kgo:sentenceText "Mikhail Labudin said."@en ; '
         "  prov:wasQuotedFrom m:mission .",
         "kgg:contribution",
         "ClassConstraintComponent",
