@@ -4,15 +4,18 @@
 
 Each *mission* mirrors ``data/actp-rf-business-mission-results.trig``: a news article, an
 organizing association, a delegation, a business mission with its site visits, meetings,
-agreement signings and sets of cooperation agreements, the organizations and sites visited,
-people and their posts, quotations and the claims made in them, a plenary session, and one named
-graph per supporting sentence (or reference record) with its provenance. The vocabulary of
-``ontology/`` comes first, in its own graph, so one file is everything a validator needs.
+agreement signings and groups of agreements, the organizations and sites visited, people and
+their posts as the article states them, quotations and the claims made in them (among them a
+speaker's count of the agreements signed), a plenary session, one named graph per supporting
+sentence (or reference record) with its provenance, and an inference graph that ties the groups
+of agreements to the total the speaker counts. The vocabulary of ``ontology/`` comes first, in
+its own graph, so one file is everything a validator needs.
 
 The data conforms to ``ontology/shapes.ttl`` by construction; ``--violations RATE`` breaks,
 in each mission and for each kind of violation the shapes check, one thing with probability
 RATE. The output is deterministic for a seed and streamed line by line (little memory at any
-size). Mission 0 is ``kgr:business-mission-belarus``, so the named queries' defaults find it.
+size). Mission 0 is ``kgr:actp-rf-business-mission-results.mission``, organized by ``kgr:actp-rf``,
+so the named queries' defaults find it.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ VIOLATIONS = (
     "uniqueLang", "qualifiedMinCount", "minInclusive", "lessThanOrEquals", "or",
     "sparql-inverse", "sparql-claim-creator", "sparql-verbatim", "sparql-sentence-number",
     "sparql-location", "sparql-participant", "sparql-acyclic", "maxCount-sentenceText",
+    "sparql-quote-sentence", "sparql-year-invented", "sparql-part-of", "sparql-group-counterparty",
 )
 
 WORDS = ("cooperation", "industrial", "technology", "investment", "export", "partnership",
@@ -125,7 +129,7 @@ class Mission:
         self.rng = rng
         self.broken = broken
         self.link_to = link_to
-        self.id = "business-mission-belarus" if index == 0 else f"m{index}-mission"
+        self.id = "actp-rf-business-mission-results.mission" if index == 0 else f"m{index}-mission"
         self.article = r(f"m{index}-article")
         self.sentence = 0
         self.quads: list[str] = []
@@ -133,11 +137,15 @@ class Mission:
     def name(self, local: str) -> str:
         return r(f"m{self.m}-{local}")
 
+    def next_graph(self) -> str:
+        """The IRI of the sentence graph :meth:`graph` writes next."""
+        return iri(f"{KGG}m{self.m}-s{self.sentence + 1:02d}")
+
     def graph(self, text: str, triples: list[Triple], quoted_from: str | None = None,
               number: int | None = None) -> None:
         """A named graph standing for one sentence of the mission's article."""
+        g = self.next_graph()
         self.sentence += 1
-        g = iri(f"{KGG}m{self.m}-s{self.sentence:02d}")
         head: list[Triple] = [
             (g, A, k("SourceSentence")),
             (g, k("sentenceNumber"), integer(number if number is not None else self.sentence)),
@@ -165,7 +173,7 @@ class Mission:
         mission = r(self.id)
         linked = self.link_to is not None
         owner = self.link_to if linked else m
-        organizer = r(f"m{owner}-association")
+        organizer = r("actp-rf") if owner == 0 else r(f"m{owner}-association")
         delegation = r(f"m{owner}-delegation")
         start = date(year, month, 1)
         self.reference(organizer, linked)
@@ -192,8 +200,7 @@ class Mission:
             ]
         self.graph(f"Business mission {m}: results", triples)
 
-        quantity = self.name("agreement-total")
-        low, high = (40, 30) if self.bad("lessThanOrEquals") else (21, 30)
+        total = self.name("agreements-signed")
         self.graph(f"During the three-day visit the delegation of mission {m} travelled.", [
             (mission, A, k("BusinessMission")),
             (mission, k("delegation"), delegation),
@@ -205,21 +212,38 @@ class Mission:
             (mission, s("location"), country),
             (mission, k("aim"), en(f"strengthen {self.words(2)} ties")),
             (mission, k("cooperationFramework"), r("union-state")),
-            (mission, k("agreementsSigned"), quantity),
-            (quantity, A, s("QuantitativeValue")),
-            (quantity, s("value"), integer(25)),
-            (quantity, s("minValue"), integer(low)),
-            (quantity, s("maxValue"), integer(high)),
-            (quantity, k("sourceWording"), en("More than 20")),
-            (quantity, s("unitText"), lit("cooperation agreements")),
+            (total, A, k("AgreementGroup")),
+            (total, sk("prefLabel"), en(f"Cooperation agreements signed during mission {m}")),
+            (total, pv("wasGeneratedBy"), mission),
         ])
+        site_graphs = []
         for i in range(SITES_PER_MISSION):
+            site_graphs.append(self.next_graph())
             self.site(i, mission, delegation, country, start)
         people = [self.person(i, organizer) for i in range(PEOPLE_PER_MISSION)]
+        count_graph = self.next_graph()
         for i, person in enumerate(people):
-            self.quotation(i, person, people[(i + 1) % len(people)], mission)
+            self.quotation(i, person, people[(i + 1) % len(people)], mission, total)
         self.plenary(mission, delegation, start)
+        self.inference([*site_graphs, count_graph], total)
+        if self.bad("sparql-part-of"):
+            meeting = self.name("meeting-0")
+            self.graph("The mission was part of a meeting.", [(mission, s("superEvent"), meeting),
+                                                              (meeting, s("subEvent"), mission)])
         return self.quads
+
+    def inference(self, grounds: list[str], total: str) -> None:
+        """An inference graph: the groups signed at the sites are among the total counted."""
+        g = iri(f"{KGG}m{self.m}-inference-agreements-among-the-total")
+        triples: list[Triple] = [
+            (g, A, k("Inference")),
+            (g, k("justification"), en("The agreements signed at each site were signed during "
+                                       "the mission, so they are among those counted.")),
+            *((g, pv("wasDerivedFrom"), ground) for ground in grounds),
+            *((self.name(f"agreements-{i}"), k("subGroupOf"), total)
+              for i in range(SITES_PER_MISSION)),
+        ]
+        self.quads.extend(f"{a} {b} {c} {g} .\n" for a, b, c in triples)
 
     def reference(self, organizer: str, linked: bool) -> None:
         g = iri(f"{KGG}m{self.m}-reference")
@@ -266,6 +290,8 @@ class Mission:
             (visit, s("superEvent"), mission),
             (visit, s("startDate"), start),
             (visit, sk("prefLabel"), en(f"Visit to {label}")),
+            *([(visit, k("dateWithoutYear"), lit(f"--{start[6:11]}", datatype=XSD + "gMonthDay"))]
+              if first and self.bad("sparql-year-invented") else []),
             (mission, s("subEvent"), visit),
             (meeting, A, k("Meeting")),
             (meeting, k("missionDay"), integer(0 if first and self.bad("minInclusive") else i + 1)),
@@ -282,12 +308,13 @@ class Mission:
             (signing, s("startDate"), start),
             (signing, sk("prefLabel"), en(f"Signing with {label}")),
             (mission, s("subEvent"), signing),
-            (agreements, A, k("CooperationAgreementSet")),
+            (agreements, A, k("AgreementGroup")),
             (agreements, k("signedBy"), delegation),
-            (agreements, k("signedWith"), org),
             (agreements, pv("wasGeneratedBy"), signing),
             (agreements, sk("prefLabel"), en(f"Agreements with {label}")),
         ]
+        if not (first and self.bad("sparql-group-counterparty")):
+            triples.append((agreements, k("signedWith"), org))
         if not (first and self.bad("sparql-participant")):
             triples.append((signing, s("participant"), org))
         if not (first and self.bad("sparql-inverse")):
@@ -312,6 +339,7 @@ class Mission:
             (post, o("heldBy"), person),
             (post, o("postIn"), organizer),
             (post, sk("prefLabel"), en("director" if i == 0 else "deputy director")),
+            (post, k("asStatedIn"), self.article),
         ]
         if not (i == 0 and self.bad("minCount")):
             triples.append((person, iri(FOAF + "name"), lit(name)))
@@ -320,18 +348,22 @@ class Mission:
         self.graph(f"{name} is the director.", triples)
         return person
 
-    def quotation(self, i: int, person: str, other: str, mission: str) -> None:
+    def quotation(self, i: int, person: str, other: str, mission: str, total: str) -> None:
         quote, claim = self.name(f"quote-{i}"), self.name(f"claim-{i}")
         said = f"we will develop {self.words(4)} with our partners"
         text = f"As {self.words(2)} goes, {said}."
+        if i == 0:
+            text += " More than 20 cooperation agreements were signed."
         claim_text = "something never said" if i == 0 and self.bad("sparql-verbatim") else said
+        quoted = text + " So we said." if i == 0 and self.bad("sparql-quote-sentence") else text
         triples: list[Triple] = [
             (quote, A, s("Quotation")),
             (quote, k("speechMode"), k("DirectSpeech")),
             (quote, s("creator"), person),
             (quote, s("isBasedOn"), self.article),
+            (quote, k("inSentence"), self.next_graph()),
             (quote, s("about"), mission),
-            (quote, s("text"), en(text)),
+            (quote, s("text"), en(quoted)),
             (claim, A, k("Claim")),
             (claim, k("statedIn"), quote),
             (claim, s("creator"), other if i == 0 and self.bad("sparql-claim-creator")
@@ -340,6 +372,23 @@ class Mission:
             (claim, s("text"), en(claim_text)),
             (claim, sk("prefLabel"), en(f"Claim {self.m}-{i}")),
         ]
+        if i == 0:
+            count, quantity = self.name("claim-agreements-signed"), self.name("agreements-signed-count")
+            low, high = (40, 30) if self.bad("lessThanOrEquals") else (21, 30)
+            triples += [
+                (count, A, k("Claim")),
+                (count, k("statedIn"), quote),
+                (count, s("creator"), person),
+                (count, s("about"), total),
+                (count, s("text"), en("More than 20 cooperation agreements were signed")),
+                (count, k("claimedCount"), quantity),
+                (quantity, A, s("QuantitativeValue")),
+                (quantity, s("value"), integer(25)),
+                (quantity, s("minValue"), integer(low)),
+                (quantity, s("maxValue"), integer(high)),
+                (quantity, k("sourceWording"), en("More than 20")),
+                (quantity, s("unitText"), lit("cooperation agreements")),
+            ]
         number = 1 if i == 0 and self.bad("sparql-sentence-number") else None
         self.graph(text, triples, quoted_from=person, number=number)
         if i == 0 and self.bad("maxCount-sentenceText"):

@@ -37,15 +37,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: values for required parameters, by name (entities the generator always makes)
 PARAM_VALUES = {
-    "org": "https://kg.example.org/id/m0-association",
-    "organization": "https://kg.example.org/id/m0-association",
+    "org": "https://kg.example.org/id/actp-rf",
+    "organization": "https://kg.example.org/id/actp-rf",
     "person": "https://kg.example.org/id/m0-person-0",
     "site": "https://kg.example.org/id/m0-site-0",
     "text": "technopark",
 }
 #: by type, for any other required parameter
-TYPE_VALUES = {"iri": "https://kg.example.org/id/business-mission-belarus", "string": "mission",
-               "integer": "1", "boolean": "true", "date": "2024-01-01"}
+TYPE_VALUES = {"iri": "https://kg.example.org/id/actp-rf-business-mission-results.mission",
+               "string": "mission", "integer": "1", "boolean": "true", "date": "2024-01-01"}
 
 
 def query_params(named: NamedQuery) -> dict[str, str]:

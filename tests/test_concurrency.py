@@ -37,20 +37,16 @@ CONTRIBUTION = """\
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 
 kgg:concurrent-{n}-s01 {{
-    kgg:concurrent-{n}-s01 a kgo:SourceSentence ;
-        kgo:sentenceNumber 1 ;
+    kgg:concurrent-{n}-s01 a kgo:ReferenceRecord ;
         kgo:sentenceText "On day {n} the delegation met Minsk City Technopark again."@en ;
-        prov:wasDerivedFrom kgr:concurrent-article-{n} .
-    kgr:concurrent-article-{n} a schema:NewsArticle ;
-        schema:headline "Day {n}" ;
-        schema:url <https://example.org/news/day-{n}> .
+        prov:wasDerivedFrom kgr:source-akitrf-ru .
     kgr:concurrent-meeting-{n} a kgo:Meeting ;
         skos:prefLabel "Meeting number {n} with Minsk City Technopark"@en ;
         kgo:missionDay {n} ;
-        schema:participant kgr:minsk-city-technopark, kgr:russian-delegation .
+        schema:participant kgr:minsk-city-technopark, kgr:actp-rf-business-mission-results.delegation .
 }}
 """
-FACTS_PER_ADD = 12
+FACTS_PER_ADD = 8
 """Quads in each contribution's graph."""
 
 

@@ -112,18 +112,58 @@ def test_every_class_is_aligned_with_a_standard_class(vocabulary: rdflib.Graph) 
         ("Meeting", "https://schema.org/Event"),
         ("PlenarySession", "https://schema.org/Event"),
         ("AgreementSigning", "https://schema.org/Event"),
+        ("GeneralMeeting", "https://schema.org/Event"),
+        ("Speech", "https://schema.org/Event"),
+        ("FoundingEvent", "https://schema.org/Event"),
+        ("FoundingEvent", "http://www.w3.org/ns/org#ChangeEvent"),
+        ("FederalSubject", "http://www.w3.org/ns/org#Organization"),
+        ("FederalSubject", "https://schema.org/Place"),
         (
-            "CooperationAgreementSet",
+            "CooperationAgreement",
             "https://spec.edmcouncil.org/fibo/ontology/FND/Agreements/Agreements/Agreement",
         ),
+        ("AgreementGroup", "https://schema.org/ItemList"),
         ("Claim", "https://schema.org/Claim"),
         ("SourceSentence", "http://www.w3.org/ns/prov#Entity"),
         ("ReferenceRecord", "http://www.w3.org/ns/prov#Entity"),
+        ("Inference", "http://www.w3.org/ns/prov#Entity"),
     ],
 )
 def test_class_specialises_the_standard_one(vocabulary: rdflib.Graph, cls: str, standard: str) -> None:
     ancestors = set(vocabulary.transitive_objects(rdflib.URIRef(KGO + cls), RDFS.subClassOf))
     assert rdflib.URIRef(standard) in ancestors
+
+
+def test_a_group_of_agreements_is_not_an_agreement(vocabulary: rdflib.Graph) -> None:
+    """A client counting FIBO agreements counts none where a source names none."""
+    agreement = rdflib.URIRef("https://spec.edmcouncil.org/fibo/ontology/FND/Agreements/Agreements/Agreement")
+    for group in ("Group", "AgreementGroup"):
+        ancestors = set(vocabulary.transitive_objects(rdflib.URIRef(KGO + group), RDFS.subClassOf))
+        assert agreement not in ancestors, group
+
+
+@pytest.mark.parametrize(
+    ("prop", "standard"),
+    [
+        ("coOrganizer", "https://schema.org/organizer"),
+        ("delegation", "https://schema.org/participant"),
+        ("destinationCountry", "https://schema.org/location"),
+        ("inSentence", "http://www.w3.org/ns/prov#wasDerivedFrom"),
+        ("asStatedIn", "http://purl.org/dc/terms/source"),
+        ("statedIn", "https://schema.org/appearance"),
+    ],
+)
+def test_property_specialises_the_standard_one(vocabulary: rdflib.Graph, prop: str, standard: str) -> None:
+    ancestors = set(vocabulary.transitive_objects(rdflib.URIRef(KGO + prop), RDFS.subPropertyOf))
+    assert rdflib.URIRef(standard) in ancestors
+
+
+@pytest.mark.parametrize("prop", ["signedBy", "signedWith"])
+def test_the_party_properties_say_why_no_standard_one_fits(vocabulary: rdflib.Graph, prop: str) -> None:
+    term = rdflib.URIRef(KGO + prop)
+    assert vocabulary.value(term, RDFS.subPropertyOf) is None
+    comment = str(vocabulary.value(term, RDFS.comment))
+    assert "No standard property fits" in comment and "schema:participant" in comment
 
 
 def test_speakers_are_prov_agents(vocabulary: rdflib.Graph) -> None:

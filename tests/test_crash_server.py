@@ -82,15 +82,13 @@ class Write:
 
 
 def insert_graph(n: int) -> Write:
-    """A new sentence graph, of a new article, with a meeting: 12 quads added."""
+    """A new reference record with a meeting: 8 quads added."""
     sparql = PROLOGUE + f"""INSERT DATA {{ GRAPH kgg:crash-{n}-s01 {{
-  kgg:crash-{n}-s01 a kgo:SourceSentence ; kgo:sentenceNumber 1 ;
+  kgg:crash-{n}-s01 a kgo:ReferenceRecord ;
     kgo:sentenceText "On day {n} the delegation met Minsk City Technopark again."@en ;
-    prov:wasDerivedFrom kgr:crash-article-{n} .
-  kgr:crash-article-{n} a schema:NewsArticle ; schema:headline "Day {n}" ;
-    schema:url <https://example.org/news/crash-{n}> .
+    prov:wasDerivedFrom kgr:source-akitrf-ru .
   kgr:crash-meeting-{n} a kgo:Meeting ; skos:prefLabel "Meeting {n}"@en ; kgo:missionDay {n} ;
-    schema:participant kgr:minsk-city-technopark, kgr:russian-delegation . }} }}"""
+    schema:participant kgr:minsk-city-technopark, kgr:actp-rf-business-mission-results.delegation . }} }}"""
     return Write(f"insert {n}", "POST", {}, sparql, "application/sparql-update", sparql)
 
 
@@ -116,7 +114,7 @@ def delete_graph() -> Write:
 
 
 def drop_sentence(n: int) -> Write:
-    """A sentence graph removed by a SPARQL Update: 12 quads removed."""
+    """A reference record removed by a SPARQL Update: 8 quads removed."""
     sparql = PROLOGUE + f"DELETE WHERE {{ GRAPH kgg:crash-{n}-s01 {{ ?s ?p ?o }} }}"
     return Write(f"drop {n}", "POST", {}, sparql, "application/sparql-update", sparql)
 

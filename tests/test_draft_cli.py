@@ -41,8 +41,11 @@ def with_review_shape(project: Path) -> Path:
 
 @pytest.fixture
 def bundled_copy(tmp_path: Path) -> Path:
+    """A copy of the bundled graph without the congress article: the article is then the next
+    one, as it was before it was curated."""
     result = run_kg("init", tmp_path / "graph", "--from-bundled")
     assert result.returncode == 0, result.stderr
+    (tmp_path / "graph" / "data" / "actp-rf-itc-organizing-committee.trig").unlink()
     return tmp_path / "graph"
 
 
@@ -65,9 +68,9 @@ def test_init_makes_an_empty_project_that_works(tmp_path: Path) -> None:
 
 
 def test_init_from_bundled_copies_the_data(bundled_copy: Path) -> None:
-    assert {p.name for p in (bundled_copy / "data").rglob("*") if p.is_file()} == {
-        p.name for p in (ROOT / "data").rglob("*") if p.is_file()
-    }
+    copied = {p.name for p in (bundled_copy / "data").rglob("*") if p.is_file()}
+    bundled = {p.name for p in (ROOT / "data").rglob("*") if p.is_file()}
+    assert copied == bundled - {"actp-rf-itc-organizing-committee.trig"}  # the fixture's cut
     assert run_kg("--project", bundled_copy, "query", "visited-sites").returncode == 0
 
 

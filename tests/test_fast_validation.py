@@ -56,7 +56,7 @@ def test_every_kind_of_injected_violation_is_found(tmp_path: Path, shapes: rdfli
     store = EmbeddedStore()
     store.load_file(data, "nq")
     components = {f.component_name for f in validate_store(store, shapes).findings}
-    assert len(VIOLATIONS) == 20
+    assert len(VIOLATIONS) == 24
     assert components >= {
         "ClassConstraintComponent", "DatatypeConstraintComponent", "NodeKindConstraintComponent",
         "MinCountConstraintComponent", "MaxCountConstraintComponent", "InConstraintComponent",

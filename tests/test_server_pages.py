@@ -83,7 +83,7 @@ def test_entity_page_for_people(served: Served) -> None:
     assert "Veliky Kamen" in page and "Вялікі камень<span class=\"lang\">be</span>" in page
     assert AGREEMENT_SENTENCE in page
     assert 'href="/id/great-stone-industrial-park-site"' in page
-    assert 'href="/id/agreements-great-stone"' in page  # incoming link
+    assert 'href="/id/actp-rf-business-mission-results.agreements-great-stone"' in page  # incoming link
     assert "<svg" in page and "<script" not in page.replace(
         "&lt;script", "")  # no script anywhere, escaped label aside
 

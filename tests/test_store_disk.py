@@ -50,7 +50,7 @@ def test_a_new_store_is_built_from_the_project(project_dir: Path, store_path: Pa
 def test_a_changed_data_file_makes_the_store_stale_until_rebuilt(project_dir: Path,
                                                                    store_path: Path) -> None:
     open_disk_store(store_path, project_dir).close()
-    data_file = ProjectFiles(project_dir).data_files()[0]
+    data_file = project_dir / "data" / "actp-rf-business-mission-results.trig"
     data_file.write_text(data_file.read_text(encoding="utf-8").replace(
         "ACTP RF business mission", "ACTP RF business mission to Belarus"), encoding="utf-8")
     relative = data_file.relative_to(project_dir).as_posix()

@@ -172,17 +172,13 @@ CONTRIBUTION = """\
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 
 kgg:kill-test-s01 {
-    kgg:kill-test-s01 a kgo:SourceSentence ;
-        kgo:sentenceNumber 1 ;
+    kgg:kill-test-s01 a kgo:ReferenceRecord ;
         kgo:sentenceText "On the fourth day the delegation met Minsk City Technopark again."@en ;
-        prov:wasDerivedFrom kgr:kill-test-article .
-    kgr:kill-test-article a schema:NewsArticle ;
-        schema:headline "On the fourth day" ;
-        schema:url <https://example.org/news/kill-test> .
+        prov:wasDerivedFrom kgr:source-akitrf-ru .
     kgr:kill-test-meeting a kgo:Meeting ;
         skos:prefLabel "Second meeting with Minsk City Technopark"@en ;
         kgo:missionDay 4 ;
-        schema:participant kgr:minsk-city-technopark, kgr:russian-delegation .
+        schema:participant kgr:minsk-city-technopark, kgr:actp-rf-business-mission-results.delegation .
 }
 """
 
