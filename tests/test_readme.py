@@ -51,7 +51,11 @@ def test_readme_command_runs(command: str, tmp_path: Path) -> None:
     if args[-2:-1] == ["--output"] or "--output" in args:
         output = tmp_path / args[args.index("--output") + 1]
         assert output.stat().st_size > 0
-    elif args[0] == "add" or args[:1] == ["--project"]:
+    elif "add" in args:
         assert (my_graph / "data" / "new-post.trig").exists()
+    elif "retract" in args:
+        source = args[args.index("retract") + 1].removeprefix("kgr:")
+        assert not (my_graph / "data" / f"{source}.trig").exists()
+        assert "retracted" in result.stdout
     else:
         assert result.stdout.strip()
