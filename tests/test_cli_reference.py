@@ -27,3 +27,10 @@ def test_the_export_help_names_the_formats_export_writes() -> None:
     from kg.cli.export import FORMATS
 
     assert FORMATS == EXPORT_FORMATS
+
+
+def test_the_input_cap_default_is_the_librarys() -> None:
+    from kg.cli.validate import MAX_INPUT_BYTES
+    from kg.rdfio import MAX_INPUT_BYTES as LIBRARY
+
+    assert MAX_INPUT_BYTES == LIBRARY

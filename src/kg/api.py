@@ -20,7 +20,7 @@ from kg.errors import UsageError, ValidationFailed
 from kg.namespaces import KGO, ONTOLOGY_GRAPH, PREFIXES, PROV, RDF, RDFS, SKOS
 from kg.project import ProjectFiles, data_quads, find_root, ontology_quads, shapes_quads
 from kg.queries import NamedQuery, find, parse_value
-from kg.rdfio import format_named, parse_bytes, parse_file, serialize
+from kg.rdfio import MAX_INPUT_BYTES, format_named, parse_bytes, parse_file, serialize
 from kg.rdfs import subclasses
 from kg.results import QueryResult
 from kg.store.base import QueryRequest, Store, Trial
@@ -171,10 +171,10 @@ class Project:
     def validate(self, files: Sequence[str | Path] | str | Path = (), *,
                  data: bytes | str | None = None, fmt: str | None = None,
                  standalone: bool = False, fail_on: str = "Violation",
-                 base: str | None = None) -> ValidationReport:
+                 base: str | None = None, max_bytes: int = MAX_INPUT_BYTES) -> ValidationReport:
         """Validate new data (files, or ``data`` in ``fmt``) alone or in the graph's context:
-        exactly what :meth:`add` would refuse."""
-        new = self.read_contribution(files, data=data, fmt=fmt, base=base)
+        exactly what :meth:`add` would refuse. A file over ``max_bytes`` is refused."""
+        new = self.read_contribution(files, data=data, fmt=fmt, base=base, max_bytes=max_bytes)
         return self.validate_change(new, (), standalone=standalone, fail_on=fail_on)
 
     def validate_change(self, added: Sequence[Quad], removed: Sequence[Quad] = (), *,
@@ -194,11 +194,12 @@ class Project:
 
     def read_contribution(self, files: Sequence[str | Path] | str | Path = (), *,
                           data: bytes | str | None = None, fmt: str | None = None,
-                          base: str | None = None) -> list[Quad]:
+                          base: str | None = None, max_bytes: int = MAX_INPUT_BYTES
+                          ) -> list[Quad]:
         paths = [files] if isinstance(files, str | Path) else list(files)
         quads: list[Quad] = []
         for path in paths:
-            quads.extend(parse_file(path, fmt, base_iri=base))
+            quads.extend(parse_file(path, fmt, base_iri=base, max_bytes=max_bytes))
         if data is not None:
             raw = data.encode() if isinstance(data, str) else data
             quads.extend(parse_bytes(raw, format_named(fmt or "trig"), source="<data>",
@@ -233,7 +234,8 @@ class Project:
 
     # -- changing --------------------------------------------------------------------------
     def add(self, files: Sequence[str | Path] | str | Path, *, fmt: str | None = None,
-            fail_on: str = "Violation", base: str | None = None) -> AddOutcome:
+            fail_on: str = "Violation", base: str | None = None,
+            max_bytes: int = MAX_INPUT_BYTES) -> AddOutcome:
         """Validate ``files`` in context; if they conform, write them to ``data/`` and the store.
 
         Raises :class:`~kg.errors.ValidationFailed` (with the report) and changes nothing if
@@ -243,7 +245,8 @@ class Project:
         sources = [Path(files)] if isinstance(files, str | Path) else [Path(p) for p in files]
         if not sources:
             raise UsageError("nothing to add: give one or more files")
-        by_source = {path: parse_file(path, fmt, base_iri=base) for path in sources}
+        by_source = {path: parse_file(path, fmt, base_iri=base, max_bytes=max_bytes)
+                     for path in sources}
         quads = [q for path in sources for q in by_source[path]]
         texts = plan_add(self.files, sources, by_source)
         self._judged_change(quads, (), texts, fail_on)

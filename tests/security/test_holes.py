@@ -181,3 +181,14 @@ def test_a_killed_servers_leftovers_are_cleaned_at_the_next_start(project: Path)
     with serving(project, "--allow-updates", store=store):
         assert _generations(store) == [head]
         assert _trials(store) == []
+
+
+def test_the_input_cap_is_an_option_of_add_and_validate(project: Path, tmp_path: Path) -> None:
+    big = tmp_path / "big.trig"
+    big.write_text("<urn:g> { <urn:a> <urn:b> <urn:c> . }\n" * 100)
+    before = {p: p.read_bytes() for p in (project / "data").rglob("*") if p.is_file()}
+    for command in ("validate", "add"):
+        done = _kg(project, command, "--max-input-bytes", "1000", str(big))
+        assert done.returncode == 2, done.stderr
+        assert "--max-input-bytes" in done.stderr and done.stderr.count("\n") == 1
+    assert {p: p.read_bytes() for p in (project / "data").rglob("*") if p.is_file()} == before

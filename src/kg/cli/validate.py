@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     from kg.validate.report import ValidationReport
 
 SEVERITY = click.Choice(["violation", "warning", "info"])
+MAX_INPUT_BYTES = 256 * 1024 * 1024
+"""The default of --max-input-bytes (``kg.rdfio.MAX_INPUT_BYTES``; named here for a fast
+``--help``)."""
+
 
 
 def _emit(report: ValidationReport, fmt: str) -> None:
@@ -37,11 +41,14 @@ def _emit(report: ValidationReport, fmt: str) -> None:
 @click.option("--base", metavar="IRI", help="Base IRI for relative IRIs in the files.")
 @click.option("--fail-on", default="violation", show_default=True, type=SEVERITY,
               help="Lowest severity that makes the data not conform.")
+@click.option("--max-input-bytes", type=click.IntRange(min=1), default=MAX_INPUT_BYTES,
+              show_default=True, metavar="BYTES",
+              help="Refuse an input file larger than this (load big files with `kg load`).")
 @click.pass_obj
 @errors
 def validate_command(obj: Context, files: tuple[Path, ...], standalone: bool, everything: bool,
                      fmt: str, input_format: str | None, base: str | None,
-                     fail_on: str) -> None:
+                     fail_on: str, max_input_bytes: int) -> None:
     """Validate FILES against the shapes, in the context of the graph, exactly as `kg add`
     would judge them (exit 0 conforms, 1 does not conform, 2 bad input).
 
@@ -60,7 +67,7 @@ def validate_command(obj: Context, files: tuple[Path, ...], standalone: bool, ev
         if not files:
             raise UsageError("nothing to validate: give one or more files (or --all)")
         report = project.validate(files, fmt=input_format, standalone=standalone,
-                                  fail_on=fail_on, base=base)
+                                  fail_on=fail_on, base=base, max_bytes=max_input_bytes)
     _emit(report, fmt)
     sys.exit(0 if report.conforms else EXIT_NONCONFORMING)
 
@@ -71,10 +78,13 @@ def validate_command(obj: Context, files: tuple[Path, ...], standalone: bool, ev
 @click.option("--base", metavar="IRI", help="Base IRI for relative IRIs in the files.")
 @click.option("--fail-on", default="violation", show_default=True, type=SEVERITY,
               help="Lowest severity that refuses the data.")
+@click.option("--max-input-bytes", type=click.IntRange(min=1), default=MAX_INPUT_BYTES,
+              show_default=True, metavar="BYTES",
+              help="Refuse an input file larger than this (load big files with `kg load`).")
 @click.pass_obj
 @errors
 def add_command(obj: Context, files: tuple[Path, ...], input_format: str | None,
-                base: str | None, fail_on: str) -> None:
+                base: str | None, fail_on: str, max_input_bytes: int) -> None:
     """Validate FILES in context and, only if they conform, add them to data/ and the store.
 
     \b
@@ -82,7 +92,8 @@ def add_command(obj: Context, files: tuple[Path, ...], input_format: str | None,
       kg --project my-graph add new-article.trig
     """
     try:
-        outcome = obj.project.add(files, fmt=input_format, fail_on=fail_on, base=base)
+        outcome = obj.project.add(files, fmt=input_format, fail_on=fail_on, base=base,
+                                  max_bytes=max_input_bytes)
     except ValidationFailed as refused:
         click.echo(refused.report.to_text(), nl=False)
         click.echo(f"kg: not added: {refused}", err=True)
