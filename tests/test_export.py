@@ -83,3 +83,19 @@ def test_frame_nests_each_organization_with_its_sites(project: kg.Project) -> No
     assert "Veliky Kamen" in park  # the site's other name, nested inside the organization
     nquads = jsonld.to_rdf(document, {"format": "application/n-quads"})
     assert parse_bytes(nquads.encode(), format_named("nq"))
+
+
+@pytest.mark.parametrize("fmt", ["nt", "ttl", "xml"])
+def test_graph_formats_carry_each_fact_once(project: kg.Project, fmt: str) -> None:
+    """A fact stated by several sentences is written once in a format without graphs."""
+    from kg.rdfio import format_named, parse_bytes
+
+    shared = project.query("SELECT ?s ?p ?o WHERE { GRAPH ?a { ?s ?p ?o } GRAPH ?b { ?s ?p ?o } "
+                           "FILTER(?a != ?b) } LIMIT 1").rows
+    assert shared, "the project states some fact in two sentences"
+    data = project.export(fmt)
+    quads = parse_bytes(data, format_named(fmt))
+    assert len(quads) == len(set(quads)) == project.store.fact_count()
+    if fmt == "nt":
+        lines = [line for line in data.decode().splitlines() if line]
+        assert len(lines) == len(set(lines))

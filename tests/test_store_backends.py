@@ -5,6 +5,7 @@ embedded store is asked, and compares (rows as sets; graphs up to blank node lab
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -277,3 +278,33 @@ def test_an_endpoint_without_a_facts_view_is_an_error_not_an_empty_answer(
         assert len(fresh.query("SELECT * WHERE { ?s ?p ?o }").rows) == 1
     finally:
         store.clear()
+
+
+def test_a_remote_build_is_seen_whole_by_readers(oxigraph_stock_endpoint: SparqlServer,
+                                                 project_dir: Path) -> None:
+    """Readers see the endpoint before the build or after it, never empty or half built: the
+    project is staged first and switched in with one update request."""
+    import threading
+
+    files = ProjectFiles(project_dir)
+    store = RemoteStore(oxigraph_stock_endpoint.query_url, **oxigraph_stock_endpoint.store_options())
+    rebuild(store, files)
+    whole = store.fact_count()
+    seen: list[int] = []
+    done = threading.Event()
+
+    def read() -> None:
+        reader = RemoteStore(oxigraph_stock_endpoint.query_url)
+        deadline = time.monotonic() + 60
+        while not done.is_set() and len(seen) < 2000 and time.monotonic() < deadline:
+            seen.append(reader.fact_count())
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    try:
+        for _ in range(3):
+            rebuild(store, files)
+    finally:
+        done.set()
+        thread.join(timeout=120)
+    assert seen and set(seen) == {whole}
