@@ -72,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except KgError as error:  # raised while opening the project or the store
         if "--debug" in args:
             raise
-        click.echo(f"kg: error: {error}", err=True)
+        click.echo(f"kg: error: {error.cli_message}", err=True)
         sys.exit(error.exit_code)
     except BrokenPipeError:  # `kg query ... | head -1`: the reader has all it wanted
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kg.cli.context import Context, errors
+from kg.cli.context import Context, base_option, errors, input_format_option
 from kg.errors import EXIT_NONCONFORMING, UsageError, ValidationFailed
 
 if TYPE_CHECKING:
@@ -33,17 +33,22 @@ def _emit(report: ValidationReport, fmt: str) -> None:
               help="Validate the whole graph (no files): every shape, every provenance rule.")
 @click.option("-f", "--format", "fmt", default="human", show_default=True,
               type=click.Choice(["human", "json", "ttl"]), help="Report format.")
-@click.option("--input-format", help="RDF format of the files (default: by extension).")
-@click.option("--base", metavar="IRI", help="Base IRI for relative IRIs in the files.")
+@input_format_option
+@base_option
 @click.option("--fail-on", default="violation", show_default=True, type=SEVERITY,
-              help="Lowest severity that makes the data not conform.")
+              help="Lowest severity that makes the data not conform (`warning`: also "
+                   "warnings, as pySHACL --allow-info; `info`: any finding, as pySHACL).")
 @click.pass_obj
 @errors
 def validate_command(obj: Context, files: tuple[Path, ...], standalone: bool, everything: bool,
                      fmt: str, input_format: str | None, base: str | None,
                      fail_on: str) -> None:
     """Validate FILES against the shapes, in the context of the graph, exactly as `kg add`
-    would judge them (exit 0 conforms, 1 does not conform, 2 bad input).
+    would judge them.
+
+    Exit 0: conforms (no finding at or above --fail-on); 1: does not conform; 2: bad input.
+    pySHACL exits 1 on any finding, Info included, unless told otherwise: `--fail-on info` is
+    its default, `--fail-on warning` its --allow-info, and kg's default its --allow-warnings.
 
     \b
     Examples:
@@ -67,8 +72,8 @@ def validate_command(obj: Context, files: tuple[Path, ...], standalone: bool, ev
 
 @click.command("add")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--input-format", help="RDF format of the files (default: by extension).")
-@click.option("--base", metavar="IRI", help="Base IRI for relative IRIs in the files.")
+@input_format_option
+@base_option
 @click.option("--fail-on", default="violation", show_default=True, type=SEVERITY,
               help="Lowest severity that refuses the data.")
 @click.pass_obj
