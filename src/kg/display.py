@@ -17,8 +17,8 @@ HTML_ROWS = 100
 """Rows a notebook shows of a result; the rest are counted."""
 
 
-def _cut(text: str, size: int = CELL_CHARS) -> str:
-    return text if len(text) <= size else text[: size - 1] + "…"
+def _cut(text: str, size: int | None = CELL_CHARS) -> str:
+    return text if size is None or len(text) <= size else text[: size - 1] + "…"
 
 
 def _width(text: str) -> int:
@@ -45,12 +45,19 @@ def text_table(columns: Sequence[str], rows: Iterable[Sequence[str | None]]) -> 
 
 
 def html_table(
-    columns: Sequence[str], rows: Sequence[Sequence[str | None]], *, more: int = 0, caption: str | None = None
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str | None]],
+    *,
+    more: int = 0,
+    caption: str | None = None,
+    cut: bool = True,
 ) -> str:
-    """A table for a notebook; ``more`` rows not shown are counted under it."""
+    """A table for a notebook; ``more`` rows not shown are counted under it; values are cut
+    to :data:`CELL_CHARS` unless ``cut`` is false."""
+    size = CELL_CHARS if cut else None
     head = "".join(f"<th>{escape(c)}</th>" for c in columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{escape(_cut(v or ''))}</td>" for v in row) + "</tr>" for row in rows
+        "<tr>" + "".join(f"<td>{escape(_cut(v or '', size))}</td>" for v in row) + "</tr>" for row in rows
     )
     title = f"<caption>{escape(caption)}</caption>" if caption else ""
     tail = f"<p>… and {more} more row{'s' if more != 1 else ''}</p>" if more else ""
@@ -59,7 +66,7 @@ def html_table(
 
 def html_facts(pairs: Sequence[tuple[str, str]], caption: str | None = None) -> str:
     """A two-column table of names and values."""
-    return html_table(["", ""], [list(p) for p in pairs], caption=caption).replace(
+    return html_table(["", ""], [list(p) for p in pairs], caption=caption, cut=False).replace(
         "<thead><tr><th></th><th></th></tr></thead>", ""
     )
 

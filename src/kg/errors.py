@@ -131,6 +131,7 @@ class RdfSyntaxError(InputError, SyntaxError):
         self.reason = message
         where = _position(path, line, column)
         super().__init__(f"{where}: {message}", cli=None if cli is None else f"{where}: {cli}")
+        self.msg = self.message  # what a traceback (or a notebook) shows of a SyntaxError
         self.filename = self.path
         self.lineno = line
         self.offset = column
@@ -167,6 +168,7 @@ class QuerySyntaxError(QueryError, SyntaxError):
         self.column = column
         self.reason = message
         super().__init__(f"{_position(source or '<query>', line, column)}: {message}")
+        self.msg = self.message
 
     def __str__(self) -> str:
         return self.message

@@ -2,8 +2,9 @@
 the left, what it points to on the right, drawn by the server as SVG.
 
 The layout never cuts a label and never lets two things overlap: every label is wrapped onto
-as many lines as it needs, and each box is as wide as its longest line measured with a
-conservative estimate of the glyphs' widths (:func:`text_width`); neighbours are stacked in
+as many lines as it needs (a word longer than a line is broken inside it, every character
+kept), and each box is as wide as its longest line measured with a conservative estimate of
+the glyphs' widths (:func:`text_width`); neighbours are stacked in
 rows, one per neighbour, and each link's label sits over the straight end of its line, in a
 column of its own between the neighbours and the entity, so that labels, boxes and the other
 rows' labels cannot meet. Several links to the same neighbour share one row and one label.
@@ -27,9 +28,9 @@ LINE_HEIGHT = 1.3
 """Line height of wrapped text, in font sizes."""
 PADDING_X = 10.0
 PADDING_Y = 7.0
-NODE_TEXT_WIDTH = 190.0
+NODE_TEXT_WIDTH = 220.0
 """Width a neighbour's name is wrapped to (a longer word widens its box)."""
-CENTRE_TEXT_WIDTH = 220.0
+CENTRE_TEXT_WIDTH = 240.0
 LABEL_TEXT_WIDTH = 170.0
 ROW_GAP = 12.0
 LABEL_GAP = 12.0
@@ -65,20 +66,35 @@ def text_width(text: str, size: float) -> float:
 
 
 def wrap(text: str, width: float, size: float) -> list[str]:
-    """``text`` in lines no wider than ``width`` where words allow (a longer word stands on a
-    line of its own, whole): nothing is cut."""
+    """``text`` in lines no wider than ``width``, broken between words, and a word wider than
+    the line inside it: every character stays, nothing is cut."""
     lines: list[str] = []
     current = ""
     for word in text.split():
-        candidate = f"{current} {word}" if current else word
-        if current and text_width(candidate, size) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
+        for piece in _pieces(word, width, size):
+            candidate = f"{current} {piece}" if current else piece
+            if current and (text_width(candidate, size) > width or piece is not word):
+                lines.append(current)
+                current = piece
+            else:
+                current = candidate
     if current:
         lines.append(current)
     return lines or [""]
+
+
+def _pieces(word: str, width: float, size: float) -> list[str]:
+    """``word`` whole if it fits ``width``, else cut into pieces that do (at least a
+    character each)."""
+    if text_width(word, size) <= width:
+        return [word]
+    pieces, current = [], ""
+    for char in word:
+        if current and text_width(current + char, size) > width:
+            pieces.append(current)
+            current = ""
+        current += char
+    return [*pieces, current]
 
 
 @dataclass(frozen=True)

@@ -154,14 +154,14 @@ async def vocabulary_page(request: Request) -> Response:
     view = found
     names = view.names
 
-    def terms(items: list[NamedNode]) -> list[object]:
-        return [view_term(i, names) for i in items]
+    def terms(items: list[NamedNode], vocabulary: bool = False) -> list[object]:
+        return [view_term(i, names, vocabulary=vocabulary) for i in items]
 
     sections = [
         {
             "section": s,
             "types": s.kinds,
-            "relations": [(label, terms(items)) for label, items in s.relations],
+            "relations": [(label, terms(items, vocabulary=True)) for label, items in s.relations],
             "other": [(view_term(p, names, vocabulary=True), view_term(o, names)) for p, o in s.other],
             "instances": terms(s.instances),
             "curie": view_term(NamedNode(s.iri), {}).title,  # type: ignore[union-attr]
