@@ -21,6 +21,7 @@ import pytest
 from tests.conftest import ROOT, run_kg
 
 from kg.cli import cli
+from kg.cli.reference import _help as reference_help
 from kg.formats import RDF_FORMAT_NAMES, listed
 
 RDF_LIST = listed(RDF_FORMAT_NAMES)  # "ttl, trig, nt, nq, jsonld, rdf"
@@ -29,9 +30,10 @@ EXAMPLE = ROOT / "examples" / "new-post.trig"
 
 
 def _help(name: str | None = None) -> str:
-    command = cli if name is None else cli.commands[name]
-    context = click.Context(command, info_name="kg" if name is None else f"kg {name}", terminal_width=200)
-    return command.get_help(context)
+    """A command's ``--help``, as ``kg`` prints it (and as docs/cli.md shows it)."""
+    if name is None:
+        return reference_help(cli, ["kg"])
+    return reference_help(cli.commands[name], ["kg", name])
 
 
 def _option(command: click.Command, flag: str) -> click.Option | None:
@@ -98,10 +100,13 @@ def test_an_unknown_extension_names_the_list_and_the_option(tmp_path: Path) -> N
 
 
 def test_help_texts_name_the_formats_from_the_same_list() -> None:
-    assert f"Output format: {RDF_LIST}" in _help("export")
-    assert RDF_LIST in _help("query") and "table, json, xml, csv, tsv" in _help("query")
+    def text(name: str) -> str:
+        return " ".join(_help(name).split())
+
+    assert f"Output format: {RDF_LIST}" in text("export")
+    assert RDF_LIST in text("query") and "table, json, xml, csv, tsv" in text("query")
     for name in READS_RDF:
-        assert RDF_LIST in " ".join(_help(name).split())
+        assert RDF_LIST in text(name)
 
 
 # -- --base ---------------------------------------------------------------------------------------
