@@ -26,7 +26,9 @@ def test_rows_are_tuples_of_terms_and_dicts_of_python_values(project: kg.Project
 def test_dataframe(project: kg.Project) -> None:
     frame = project.query("visited-sites").to_dataframe()
     assert len(frame) == 5
-    assert list(frame.columns) == project.query("visited-sites").variables
+    variables = project.query("visited-sites").variables
+    assert [c for c in frame.columns if c in variables] == variables
+    assert set(frame.columns) - set(variables) <= {f"{v}_lang" for v in variables}
 
 
 def test_construct_as_rdflib_graph(project: kg.Project) -> None:

@@ -4,7 +4,9 @@ A person opens the home page, searches "Great Stone", follows the hit to the ent
 both of its names and the sentence behind its agreement, then runs the visited-sites query
 form and reads five rows. On the SPARQL page they write a query in the editor (YASGUI) with
 prefix and class completion, run it, sort the table, and page through the whole graph; with
-JavaScript off, the same page's plain form still answers. Screenshots go to tests/artifacts/
+JavaScript off, the same page's plain form still answers. A class link on an entity page leads
+to its section of the vocabulary page, and the neighbourhood diagram keeps long names whole and
+apart, measured with Chromium's own fonts. Screenshots go to tests/artifacts/
 (and two to docs/screenshots/).
 """
 
@@ -290,3 +292,78 @@ def test_the_sparql_page_answers_without_javascript(driver: object, served: Serv
         screenshot(browser, ARTIFACTS / "query-without-javascript.png")
     finally:
         browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})  # type: ignore[attr-defined]
+
+
+def test_a_class_link_leads_to_its_vocabulary_page(driver: object, served: Served) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser = driver
+    wait = WebDriverWait(browser, 30)  # type: ignore[arg-type]
+    browser.get(served.url + "/id/actp-rf")  # type: ignore[attr-defined]
+    badge = browser.find_element(By.CSS_SELECTOR, ".types .badge a[href^='/ontology#']")  # type: ignore[attr-defined]
+    label, curie = badge.text, badge.get_attribute("title")
+    assert label and curie.startswith("kgo:") and label != curie  # a label, the CURIE on hover
+    badge.click()
+    wait.until(expected_conditions.url_contains("/ontology#"))
+    fragment = browser.current_url.split("#", 1)[1]  # type: ignore[attr-defined]
+    section = browser.find_element(By.ID, fragment)  # type: ignore[attr-defined]
+    heading = section.find_element(By.TAG_NAME, "h2")
+    assert heading.text.startswith(label) and curie in heading.text
+    top = browser.execute_script("return arguments[0].getBoundingClientRect().top", section)  # type: ignore[attr-defined]
+    assert -5 <= top < 200, "the browser scrolled to the class's section"
+    assert "instance" in section.find_element(By.CSS_SELECTOR, "p.usage").text
+    screenshot(browser, ARTIFACTS / "vocabulary-class.png")
+    instance = section.find_element(By.CSS_SELECTOR, "p.usage a[href^='/id/']")
+    target = instance.get_attribute("href")
+    instance.click()  # an instance leads back to an entity page
+    wait.until(expected_conditions.url_to_be(target))
+    assert browser.find_element(By.ID, "title").text  # type: ignore[attr-defined]
+    refused = [entry["message"] for entry in browser.get_log("browser")  # type: ignore[attr-defined]
+               if "Content Security Policy" in entry["message"]]
+    assert refused == []
+
+
+DIAGRAM_GEOMETRY = """
+const svg = document.querySelector('.diagram svg');
+const view = svg.viewBox.baseVal;
+const box = (element) => {
+  const b = element.getBBox();
+  return {x: b.x, y: b.y, r: b.x + b.width, b: b.y + b.height};
+};
+const nodes = Array.from(svg.querySelectorAll('g.node')).map((g) => ({
+  rect: box(g.querySelector('rect')), text: box(g.querySelector('text')),
+  words: g.querySelector('text').textContent }));
+const labels = Array.from(svg.querySelectorAll('g.edge text')).map(box);
+const frame = {x: view.x, y: view.y, r: view.x + view.width, b: view.y + view.height};
+return {view: frame, nodes: nodes, labels: labels};
+"""
+
+
+def test_the_diagram_keeps_long_labels_whole_and_apart(driver: object) -> None:
+    from test_diagram import NAMES, project_with_long_labels
+
+    def inside(inner: dict[str, float], outer: dict[str, float]) -> bool:
+        return (inner["x"] >= outer["x"] - 0.5 and inner["y"] >= outer["y"] - 0.5
+                and inner["r"] <= outer["r"] + 0.5 and inner["b"] <= outer["b"] + 0.5)
+
+    def apart(a: dict[str, float], b: dict[str, float]) -> bool:
+        return a["r"] <= b["x"] or b["r"] <= a["x"] or a["b"] <= b["y"] or b["b"] <= a["y"]
+
+    with running(project_with_long_labels()) as served:
+        browser = driver
+        browser.get(served.url + "/id/diagram-probe")  # type: ignore[attr-defined]
+        drawn = browser.execute_script(DIAGRAM_GEOMETRY)  # type: ignore[attr-defined]
+        screenshot(browser, ARTIFACTS / "diagram-long-labels.png")
+    assert len(drawn["nodes"]) > 8 and drawn["labels"]
+    for node in drawn["nodes"]:  # every name inside its box, as Chromium sets the text
+        assert inside(node["text"], node["rect"]), node
+    shown = {" ".join(n["words"].split()) for n in drawn["nodes"]}
+    assert sum(" ".join(name.split()).replace(" ", "") in {s.replace(" ", "") for s in shown}
+               for name in NAMES) == len(shown) - 1  # whole names (the centre aside), none cut
+    boxes = [n["rect"] for n in drawn["nodes"]] + drawn["labels"]
+    for index, first in enumerate(boxes):
+        assert inside(first, drawn["view"]), first
+        for second in boxes[index + 1:]:
+            assert apart(first, second), (first, second)

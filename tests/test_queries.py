@@ -42,8 +42,10 @@ def test_defaults_fill_in_and_values_are_typed() -> None:
 
 
 def test_missing_unknown_and_ill_typed_parameters_are_errors() -> None:
-    with pytest.raises(ParameterError, match="needs --param limit=VALUE"):
+    with pytest.raises(ParameterError, match="needs a value for its parameter 'limit'") as missing:
         _query().bindings({})
+    assert "--param" not in str(missing.value)  # the library speaks of parameters...
+    assert "needs --param limit=VALUE" in missing.value.cli_message  # ...the command line of options
     with pytest.raises(ParameterError, match="has no parameter 'colour'"):
         _query().bindings({"limit": "1", "colour": "red"})
     with pytest.raises(ParameterError, match="'ten' is not a valid integer"):

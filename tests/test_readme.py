@@ -59,3 +59,26 @@ def test_readme_command_runs(command: str, tmp_path: Path) -> None:
         assert "retracted" in result.stdout
     else:
         assert result.stdout.strip()
+
+
+def _python_blocks() -> list[str]:
+    return re.findall(r"```python\n(.*?)```", README, re.DOTALL)
+
+
+def test_the_python_example_runs_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    blocks = _python_blocks()
+    assert blocks, "the README shows the Python API"
+    for part in ("ontology", "data", "queries", "examples"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    for part in ("ontology", "data", "queries"):
+        shutil.copytree(ROOT / part, tmp_path / "my-graph" / part)
+    monkeypatch.chdir(tmp_path)
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})  # noqa: S102 - the README's own example
+    printed = capsys.readouterr().out
+    import kg
+
+    evidence = kg.open_project(tmp_path).query("evidence", entity="kgr:actp-rf")
+    assert printed.splitlines()[0].split() == evidence.variables  # the printed table's header
+    assert (tmp_path / "my-graph" / "data" / "new-post.trig").exists()  # the add went through

@@ -128,12 +128,13 @@ def test_search_in_any_language(served: Served, text: str) -> None:
 
 def test_named_query_form_and_results(served: Served) -> None:
     with served.client() as client:
-        form = client.get("/queries/visited-sites", headers={"Accept": "text/html"})
-        ran = client.get("/queries/visited-sites", params={"run": "1"},
-                         headers={"Accept": "text/html"})
+        form = client.get("/queries/evidence", headers={"Accept": "text/html"})
+        ran = client.get("/queries/visited-sites", headers={"Accept": "text/html"})
         as_csv = client.get("/queries/visited-sites.csv")
         as_json = client.get("/queries/visited-sites.json")
-    assert 'name="mission"' in form.text and "<table class=\"results\">" not in form.text
+    # a required parameter missing: the form alone; none missing: the query runs at once
+    assert 'name="entity"' in form.text and "<table class=\"results\">" not in form.text
+    assert 'name="mission"' in ran.text and 'name="run"' not in ran.text
     assert '<span id="row-count">5</span>' in ran.text
     assert 'href="/id/great-stone-industrial-park-site"' in ran.text
     rows = list(csv.reader(io.StringIO(as_csv.text)))

@@ -221,7 +221,7 @@ def test_store_commands_need_a_store(project_dir: Path, tmp_path: Path) -> None:
 def test_kg_dump_refuses_graph_formats(project_dir: Path, tmp_path: Path) -> None:
     result = run_kg("--project", project_dir, "dump", "-f", "ttl")
     assert result.returncode == 2
-    assert "nq or trig" in result.stderr
+    assert "use one of nq, trig" in result.stderr
 
 
 def test_a_load_reports_its_progress(store_path: Path, tmp_path: Path) -> None:

@@ -64,7 +64,7 @@ def test_a_post_with_no_organization_is_reported_with_its_label(
     assert violations[0].label == "Press Secretary"
     text = report.to_text()
     assert "Press Secretary <https://example.org/id/post-press>" in text
-    assert "Violation: <http://www.w3.org/ns/org#postIn>" in text
+    assert "Violation: org:postIn" in text
 
 
 def test_only_findings_about_the_new_data_are_reported(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from kg.canonical import canonical_trig, canonical_turtle
 from kg.contribute import AddOutcome, plan_add, plan_removal, stage, writable
 from kg.errors import UsageError, ValidationFailed
+from kg.formats import RDF_FORMAT_NAMES
 from kg.namespaces import KGO, ONTOLOGY_GRAPH, PREFIXES, PROV, RDF, RDFS, SKOS
 from kg.project import ProjectFiles, data_quads, find_root, ontology_quads, shapes_quads
 from kg.queries import NamedQuery, find, parse_value
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from kg.validate.judge import Shapes
     from kg.validate.report import Finding, ValidationReport
 
-EXPORT_FORMATS = ("ttl", "trig", "nt", "nq", "jsonld", "xml")
+EXPORT_FORMATS = RDF_FORMAT_NAMES
 _PROVENANCE_PREDICATES = {PROV + "wasDerivedFrom", PROV + "wasQuotedFrom",
                           PROV + "hadPrimarySource", KGO + "sentenceText",
                           KGO + "sentenceNumber", KGO + "justification"}
@@ -46,6 +47,20 @@ class Stats:
     named_graphs: int
     entities_by_class: list[tuple[str, int]] = field(default_factory=list)
     sources: list[tuple[str, str, int]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The numbers as JSON-ready values (``kg stats --format json``, the home page's JSON)."""
+        return {
+            "triples": self.triples,
+            "named_graphs": self.named_graphs,
+            "entities_by_class": dict(self.entities_by_class),
+            "sources": [{"source": s, "name": n, "graphs": c} for s, n, c in self.sources],
+        }
+
+    def to_json(self) -> str:
+        import json
+
+        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2)
 
 
 class Project:
@@ -63,11 +78,18 @@ class Project:
     def named_query(self, name: str) -> NamedQuery:
         return find(self.named_queries, name)
 
-    def query(self, name_or_sparql: str, params: Mapping[str, str | Term] | None = None,
-              *, timeout: float | None = None, limit: int | None = None) -> QueryResult:
-        """Run a named query (by name) or SPARQL text; ``params`` bind its variables safely.
+    def query(self, name_or_sparql: str, params: Mapping[str, str | Term] | None = None, /,
+              *, timeout: float | None = None, limit: int | None = None,
+              **values: str | Term) -> QueryResult:
+        """Run a named query (by name) or SPARQL text; ``params`` (a mapping, or keywords:
+        ``query("visited-sites", lang="ru")``) bind its variables safely, as RDF terms.
 
-        SPARQL text may use the project's prefixes without declaring them."""
+        SPARQL text may use the project's prefixes without declaring them. A parameter named
+        ``timeout`` or ``limit`` goes in the mapping."""
+        both = set(params or {}) & set(values)
+        if both:
+            raise UsageError(f"parameter {sorted(both)[0]!r} is given twice: in params and as a keyword")
+        params = {**(params or {}), **values}
         if name_or_sparql.strip() in self.named_queries or _looks_like_name(name_or_sparql):
             named = self.named_query(name_or_sparql.strip())
             return self.store.query(QueryRequest(named.text, bindings=named.bindings(params),
@@ -274,8 +296,9 @@ class Project:
         resting = self._inferences_on(graphs)
         if resting and not with_inferences:
             names = ", ".join(f"<{g.value}>" for g in resting)
-            raise UsageError(f"inference graphs rest on this source: {names}; retract them "
-                             "too with --with-inferences, or remove them first")
+            told = f"inference graphs rest on this source: {names}; retract them too"
+            raise UsageError(f"{told} (with_inferences=True), or remove them first",
+                             cli=f"{told} with --with-inferences, or remove them first")
         leaving = [*graphs, *resting]
         texts, _ = plan_removal(self.files, leaving)
         removed = [q for g in leaving for q in self.store.quads(g)]
@@ -349,7 +372,20 @@ class Project:
         )
 
     def __repr__(self) -> str:
-        return f"<kg.Project {self.files.root} on {self.store.location}>"
+        return (f"<kg.Project {self.files.root} on {self.store.location}: "
+                f"{len(self.named_queries)} named queries>")
+
+    def _repr_html_(self) -> str:
+        """The project as a notebook shows it: where it is, its store, what it holds."""
+        from kg.display import html_facts
+
+        return html_facts([
+            ("project", str(self.files.root)),
+            ("store", self.store.location),
+            ("facts", str(self.store.fact_count())),
+            ("named graphs", str(len(self.store.named_graphs()))),
+            ("named queries", ", ".join(self.named_queries) or "none"),
+        ], caption="kg project")
 
 
 def with_prefixes(sparql: str) -> str:

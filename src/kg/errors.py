@@ -69,16 +69,27 @@ EXIT_TIMEOUT = 4
 
 
 class KgError(Exception):
-    """The root of every error ``kg`` raises on purpose."""
+    """The root of every error ``kg`` raises on purpose.
+
+    The message speaks in the library's terms (``base=``, a parameter's name); ``cli``, when
+    given, is the same message in the command line's terms (``--base IRI``, ``--param``), which
+    the command line prints instead (:attr:`cli_message`).
+    """
 
     exit_code: int = EXIT_BAD_INPUT
 
-    def __init__(self, message: str, *args: Any) -> None:
+    def __init__(self, message: str, *args: Any, cli: str | None = None) -> None:
         super().__init__(message, *args)
         self.message = message
+        self.cli = cli
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def cli_message(self) -> str:
+        """The message as the command line says it."""
+        return self.cli or str(self)
 
 
 class UsageError(KgError, ValueError):
@@ -112,12 +123,15 @@ class RdfSyntaxError(InputError, SyntaxError):
         path: str | Path | None = None,
         line: int | None = None,
         column: int | None = None,
+        cli: str | None = None,
     ) -> None:
         self.path = None if path is None else str(path)
         self.line = line
         self.column = column
         self.reason = message
-        super().__init__(f"{_position(path, line, column)}: {message}")
+        where = _position(path, line, column)
+        super().__init__(f"{where}: {message}", cli=None if cli is None else f"{where}: {cli}")
+        self.msg = self.message  # what a traceback (or a notebook) shows of a SyntaxError
         self.filename = self.path
         self.lineno = line
         self.offset = column
@@ -154,6 +168,7 @@ class QuerySyntaxError(QueryError, SyntaxError):
         self.column = column
         self.reason = message
         super().__init__(f"{_position(source or '<query>', line, column)}: {message}")
+        self.msg = self.message
 
     def __str__(self) -> str:
         return self.message

@@ -23,7 +23,7 @@ from typing import IO, Final, cast
 import pyoxigraph
 
 from kg.errors import RdfSyntaxError, UnreadableInputError, UnsafeInputError
-from kg.formats import JSON_LD, RDF_XML, RdfFormat
+from kg.formats import JSON_LD, RDF_XML, TRIG, TURTLE, RdfFormat
 
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 BOM: Final = b"\xef\xbb\xbf"
@@ -41,6 +41,7 @@ MAX_JSON_DEPTH: Final = 256
 # levels); real documents nest a few levels.
 MAX_XML_DEPTH: Final = 1000
 OVERSIZE_MARK = "buffer maximal size"
+_RELATIVE_IRI = "No scheme found in an absolute IRI"  # the engine's words for a relative IRI
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")  # would break the one-line message
 
 
@@ -366,6 +367,10 @@ def syntax_error(
             line, column = position
     if line is None:
         line, column = 1, 1
+    if base_iri is None and _RELATIVE_IRI in message and fmt in (TURTLE, TRIG, RDF_XML):
+        told = "a relative IRI, and no base IRI to resolve it against"
+        return RdfSyntaxError(f"{told}: give a base IRI (base=)", path=source, line=line, column=column,
+                              cli=f"{told}: give one with --base IRI")
     return RdfSyntaxError(explain(message), path=source, line=line, column=column)
 
 

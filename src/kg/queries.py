@@ -87,9 +87,10 @@ class NamedQuery:
             elif param.default is not None:
                 out[param.name] = parse_value(param.default, param.type, param.name)
             elif param.required:
+                about = f"{param.type}: {param.description or 'no description'}"
                 raise ParameterError(
-                    f"query {self.name!r} needs --param {param.name}=VALUE ({param.type}: "
-                    f"{param.description or 'no description'})"
+                    f"query {self.name!r} needs a value for its parameter {param.name!r} ({about})",
+                    cli=f"query {self.name!r} needs --param {param.name}=VALUE ({about})",
                 )
         return out
 

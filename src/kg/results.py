@@ -12,10 +12,13 @@ from typing import TYPE_CHECKING, Any
 from typing import Literal as TypingLiteral
 
 from kg.errors import UsageError
+from kg.formats import RESULT_FORMAT_NAMES, listed
 from kg.terms import XSD_STRING, BlankNode, Literal, NamedNode, Term, Triple
 
 if TYPE_CHECKING:
     import rdflib
+
+    from kg.display import ResultTable
 
 Row = tuple[Term | None, ...]
 ResultKind = TypingLiteral["select", "ask", "graph"]
@@ -41,15 +44,9 @@ def result_size(result: QueryResult) -> int:
     return sum(term_size(t) for item in items for t in item)
 
 
-RESULT_FORMATS = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
 
 
-@dataclass
+@dataclass(repr=False)
 class QueryResult:
     """What a query returned: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT/DESCRIBE).
 
@@ -75,9 +72,38 @@ class QueryResult:
             return bool(self.boolean)
         return len(self) > 0
 
-    def table(self) -> list[tuple[str | None, ...]]:
-        """Rows as plain strings: IRIs, literals' lexical forms, blank node labels, ``None``."""
-        return [tuple(None if t is None else t.value for t in row) for row in self.rows]
+    def __repr__(self) -> str:
+        if self.kind == "ask":
+            return f"<QueryResult ask: {'true' if self.boolean else 'false'}>"
+        if self.kind == "graph":
+            return f"<QueryResult graph: {len(self.triples)} triple(s){self._cut_note()}>"
+        return (f"<QueryResult select: {len(self.rows)} row(s) of {', '.join(self.variables) or '()'}"
+                f"{self._cut_note()}>")
+
+    def _cut_note(self) -> str:
+        return ", cut at the limit" if self.truncated else ""
+
+    def _repr_html_(self) -> str:
+        """The result as a notebook shows it: a table of the first rows, values as CURIEs and
+        literals with their language or datatype."""
+        from kg.display import HTML_ROWS, html_table
+
+        if self.kind == "ask":
+            return f"<p>ASK: <strong>{'true' if self.boolean else 'false'}</strong></p>"
+        if self.kind == "graph":
+            rows = [tuple(shown_term(t) for t in (x.subject, x.predicate, x.object))  # type: ignore[arg-type]
+                    for x in self.triples[:HTML_ROWS]]
+            return html_table(["subject", "predicate", "object"], rows, more=len(self) - len(rows))
+        rows = [tuple(shown_term(t) for t in row) for row in self.rows[:HTML_ROWS]]
+        return html_table(self.variables, rows, more=len(self) - len(rows))
+
+    def table(self) -> ResultTable:
+        """Rows as plain strings (IRIs, literals' lexical forms, blank node labels, ``None``):
+        a list of tuples that prints as a table."""
+        from kg.display import ResultTable
+
+        return ResultTable(self.variables,
+                           (tuple(None if t is None else t.value for t in row) for row in self.rows))
 
     def dicts(self) -> list[dict[str, Any]]:
         """Rows as dictionaries of Python values (``int``, ``bool``, ``str``...), unbound left out."""
@@ -92,13 +118,13 @@ class QueryResult:
         index = self.variables.index(variable)
         return [None if row[index] is None else row[index].value for row in self.rows]  # type: ignore[union-attr]
 
-    def to_dataframe(self) -> Any:
-        """A pandas DataFrame of :meth:`dicts` (needs pandas)."""
-        try:
-            import pandas as pd  # type: ignore[import-untyped]
-        except ImportError:
-            raise UsageError("to_dataframe() needs pandas: pip install pandas") from None
-        return pd.DataFrame(self.dicts(), columns=self.variables)
+    def to_dataframe(self, *, typed: bool = False) -> Any:
+        """A pandas DataFrame (needs pandas): Python values, with ``<var>_lang`` and
+        ``<var>_datatype`` columns where literals carry them; ``typed=True`` gives numeric,
+        boolean and date columns pandas types instead (:mod:`kg.dataframe`)."""
+        from kg.dataframe import to_dataframe
+
+        return to_dataframe(self, typed=typed)
 
     def to_rdflib(self) -> rdflib.Graph:
         """The triples of a CONSTRUCT/DESCRIBE result as an ``rdflib.Graph``."""
@@ -112,8 +138,26 @@ class QueryResult:
             raise UsageError("a CONSTRUCT/DESCRIBE result is RDF: use an RDF format")
         writer = {"json": _to_json, "xml": _to_xml, "csv": _to_csv, "tsv": _to_tsv}.get(fmt)
         if writer is None:
-            raise UsageError(f"unknown results format {fmt!r}: use json, xml, csv or tsv")
+            raise UsageError(f"unknown results format {fmt!r}: use one of {listed(RESULT_FORMAT_NAMES)}")
         return writer(self)
+
+
+def shown_term(term: Term | None) -> str:
+    """A term as a person reads it: a CURIE (or the IRI), ``_:label``, a literal with its
+    language (``"Minsk"@en``) or its datatype (``3^^xsd:integer``); empty if unbound."""
+    from kg.namespaces import shorten
+
+    if term is None:
+        return ""
+    if isinstance(term, NamedNode):
+        return shorten(term.value)
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    if term.language:
+        return f"{term.value} @{term.language}"
+    if term.datatype != XSD_STRING:
+        return f"{term.value} ^^{shorten(term.datatype.value)}"
+    return term.value
 
 
 def python_value(term: Term) -> Any:

@@ -6,6 +6,7 @@ failure, 4 a query stopped at its ``--timeout``.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 import sys
@@ -56,9 +57,23 @@ def cli(ctx: click.Context, project: Path | None, store: Path | None, endpoint: 
     ctx.obj = Context(project, options, debug)
 
 
+def examples_last(command: click.Command) -> click.Command:
+    """Move the examples that end a command's docstring to its epilog, which click prints after
+    the options: every ``--help`` ends with its examples."""
+    help_text = inspect.cleandoc(command.help or "")
+    for marker in ("\b\nExamples:", "\b\nExample:"):
+        head, found, tail = help_text.partition(marker)
+        if found:
+            command.help = head.rstrip()
+            command.epilog = found + tail
+            break
+    return command
+
+
+examples_last(cli)
 for _module in (query, export, validate, draft, store, serve):
     for _command in _module.commands:
-        cli.add_command(_command)
+        cli.add_command(examples_last(_command))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -72,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except KgError as error:  # raised while opening the project or the store
         if "--debug" in args:
             raise
-        click.echo(f"kg: error: {error}", err=True)
+        click.echo(f"kg: error: {error.cli_message}", err=True)
         sys.exit(error.exit_code)
     except BrokenPipeError:  # `kg query ... | head -1`: the reader has all it wanted
         devnull = os.open(os.devnull, os.O_WRONLY)

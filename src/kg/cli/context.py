@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from kg.errors import KgError, UsageError
+from kg.formats import RDF_FORMAT_NAMES, listed
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -24,6 +25,15 @@ if TYPE_CHECKING:
     from kg.store.factory import StoreOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+input_format_option = click.option(
+    "-i", "--input-format", metavar="FORMAT",
+    help=f"RDF format of the input files: {listed(RDF_FORMAT_NAMES)}, or a media type "
+         "(default: by extension).")
+"""``-i/--input-format``: the format of the RDF a command reads (``-f`` is always the output)."""
+base_option = click.option(
+    "--base", metavar="IRI", help="Base IRI that relative IRIs in the input files resolve against.")
+"""``--base IRI``, on every command that reads RDF (as riot, Oxigraph and rdflib take one)."""
 
 
 class Context:
@@ -58,7 +68,7 @@ def errors(func: F) -> F:
         except KgError as error:
             if debug:
                 raise
-            click.echo(f"kg: error: {error}", err=True)
+            click.echo(f"kg: error: {error.cli_message}", err=True)
             ctx.exit(error.exit_code)
         except KeyboardInterrupt:
             click.echo("kg: interrupted; nothing was changed", err=True)

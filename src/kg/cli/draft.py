@@ -19,7 +19,13 @@ from kg.errors import UsageError
 )
 @errors
 def init_command(directory: Path, from_bundled: bool) -> None:
-    """Create a project folder: ontology/ and queries/, empty data/ and drafts/."""
+    """Create a project folder: ontology/ and queries/, empty data/ and drafts/.
+
+    \b
+    Examples:
+      kg init my-graph
+      kg init my-graph --from-bundled
+    """
     from kg.scaffold import init_project
 
     created = init_project(directory, from_bundled=from_bundled)
@@ -71,7 +77,12 @@ def draft_command(
     force: bool,
     fmt: str,
 ) -> None:
-    """Draft ARTICLE.txt as TriG for review: sentences, known entities, candidates, facts."""
+    """Draft ARTICLE.txt as TriG for review: sentences, known entities, candidates, facts.
+
+    \b
+    Example:
+      kg --project my-graph draft article.txt --url https://example.org/news/1 --publisher "ACTP RF"
+    """
     from kg.draft import draft_file
     from kg.draft.summary import to_json, to_text
 

@@ -8,14 +8,16 @@ import click
 
 from kg.cli.context import Context, console, errors, write
 from kg.errors import UsageError
+from kg.formats import RDF_FORMAT_NAMES, listed
 
-FORMATS = ("ttl", "trig", "nt", "nq", "jsonld", "xml")
-"""What ``kg export`` writes (``kg.api.EXPORT_FORMATS``; named here for a fast ``--help``)."""
+FORMATS = RDF_FORMAT_NAMES
+"""What ``kg export`` writes (``kg.api.EXPORT_FORMATS``)."""
 
 
 @click.command("export")
 @click.option("-f", "--format", "fmt", default="trig", show_default=True,
-              help=f"One of {', '.join(FORMATS)}, or a media type.")
+              help=f"Output format: {listed(FORMATS)}, or a media type (default: from --output, "
+                   "else trig).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file.")
 @click.option("--graph", help="Only this named graph (IRI or CURIE).")
 @click.option("--no-provenance", is_flag=True, help="Plain facts: no graphs, no sentence records.")
@@ -44,15 +46,26 @@ def export_command(obj: Context, fmt: str, output: Path | None, graph: str | Non
 
 
 @click.command("stats")
+@click.option("-f", "--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "json"]), help="Output format.")
 @click.pass_obj
 @errors
-def stats_command(obj: Context) -> None:
-    """What the graph holds: distinct facts, named graphs, entities by class, sources."""
+def stats_command(obj: Context, fmt: str) -> None:
+    """What the graph holds: distinct facts, named graphs, entities by class, sources.
+
+    \b
+    Examples:
+      kg stats
+      kg --store graph.db stats --format json
+    """
     from rich.table import Table
 
     from kg.namespaces import shorten
 
     stats = obj.project.stats()
+    if fmt == "json":
+        write((stats.to_json() + "\n").encode(), None)
+        return
     out = console()
     out.print(f"{stats.triples} triples in {stats.named_graphs} named graphs")
     table = Table("class", "entities", box=None, header_style="bold")

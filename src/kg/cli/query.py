@@ -9,6 +9,7 @@ import click
 
 from kg.cli.context import Context, console, errors, parse_params, write
 from kg.errors import UsageError
+from kg.formats import RDF_FORMAT_NAMES, RESULT_FORMAT_NAMES, listed
 
 if TYPE_CHECKING:
     from kg.results import QueryResult
@@ -19,7 +20,13 @@ if TYPE_CHECKING:
 @click.pass_obj
 @errors
 def queries_command(obj: Context) -> None:
-    """List the named queries: name, title, parameters."""
+    """List the named queries: name, title, parameters.
+
+    \b
+    Examples:
+      kg queries
+      kg --project my-graph queries
+    """
     from rich.table import Table
 
     table = Table("name", "title", "parameters", box=None, header_style="bold")
@@ -62,7 +69,8 @@ def _print_table(result: QueryResult) -> None:
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a parameter: an IRI (<...> or CURIE), \"text\"@lang, \"v\"^^xsd:type.")
 @click.option("-f", "--format", "fmt", default="table", show_default=True,
-              help="table, csv, tsv, json, xml (SELECT/ASK); ttl, nt, jsonld... (CONSTRUCT).")
+              help=f"Output format: table, {listed(RESULT_FORMAT_NAMES)} (SELECT, ASK); "
+                   f"{listed(RDF_FORMAT_NAMES)} (CONSTRUCT, DESCRIBE); or a media type.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file.")
 @click.option("--timeout", type=float,
               help="Stop the query after this many seconds (exit code 4).")
@@ -101,7 +109,7 @@ def query_command(obj: Context, name: str | None, expression: str | None, params
 
 
 def emit_result(result: QueryResult, fmt: str, output: Path | None) -> None:
-    from kg.results import RESULT_FORMATS
+    from kg.formats import RESULT_FORMATS
 
     fmt = fmt.lower()
     if result.kind == "graph":
@@ -118,11 +126,12 @@ def emit_result(result: QueryResult, fmt: str, output: Path | None) -> None:
     fmt = media.get(fmt, fmt)
     if fmt == "table":
         if output is not None:
-            raise UsageError("--output needs a file format: csv, tsv, json or xml")
+            raise UsageError(f"--output needs a file format: {listed(RESULT_FORMAT_NAMES)}")
         _print_table(result)
         return
     if fmt not in RESULT_FORMATS:
-        raise UsageError(f"unknown results format {fmt!r}: use table, csv, tsv, json or xml")
+        raise UsageError(f"unknown results format {fmt!r}: use one of table, "
+                         f"{listed(RESULT_FORMAT_NAMES)}")
     write(result.serialize(fmt), output)
 
 

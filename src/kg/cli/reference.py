@@ -24,7 +24,8 @@ def reference() -> str:
     parts = ["# Command-line reference", "",
              "Every command's `--help`, as `kg` prints it. Exit codes: 0 success (or conforms), "
              "1 does not conform, 2 bad input or usage, 3 store failure, 4 a query stopped at "
-             "its `--timeout`.", "", "## kg", "", "```", _help(cli, ["kg"]), "```", ""]
+             "its `--timeout`; how they relate to pySHACL's is under `kg validate`.", "", "## kg", "",
+             "```", _help(cli, ["kg"]), "```", ""]
     for name in sorted(cli.commands):
         parts += [f"## kg {name}", "", "```", _help(cli.commands[name], ["kg", name]), "```", ""]
     return "\n".join(parts)

@@ -20,7 +20,7 @@ MAX_HEAD_BYTES = 16 * 1024
     show_default=True,
     help="Address to listen on (the default answers this machine only).",
 )
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--port", default=8000, show_default=True, type=int, help="TCP port to listen on.")
 @click.option(
     "--timeout",
     default=5.0,
@@ -92,7 +92,8 @@ MAX_HEAD_BYTES = 16 * 1024
     help="Accept SPARQL Update and Graph Store writes (with the token) that keep "
     "the graph conforming to the shapes.",
 )
-@click.option("--token", envvar="KG_TOKEN", help="Bearer token for writes (prefer KG_TOKEN).")
+@click.option("--token", envvar="KG_TOKEN",
+              help="Bearer token for writes (prefer the variable). [env: KG_TOKEN]")
 @click.option(
     "--allow-service",
     is_flag=True,
@@ -134,7 +135,13 @@ def serve_command(
     cors_origin: tuple[str, ...],
     allowed_hosts: tuple[str, ...],
 ) -> None:
-    """Publish the graph over HTTP: /sparql, entity pages at /id/..., pages for people."""
+    """Publish the graph over HTTP: /sparql, entity pages at /id/..., pages for people.
+
+    \b
+    Examples:
+      kg serve --port 8080
+      KG_TOKEN=secret kg --store graph.db serve --allow-updates
+    """
     from kg.cli.context import Context
 
     try:
@@ -168,7 +175,7 @@ def serve_command(
         )
         project = obj.project
     except UsageError as error:
-        raise click.UsageError(str(error)) from None
+        raise click.UsageError(error.cli_message) from None
     defences = plan_defences(project, settings)
     app = create_app(project, settings, defences=defences)
     click.echo(

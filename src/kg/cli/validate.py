@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kg.cli.context import Context, errors
+from kg.cli.context import Context, base_option, errors, input_format_option
 from kg.errors import EXIT_NONCONFORMING, UsageError, ValidationFailed
 
 if TYPE_CHECKING:
@@ -18,7 +18,9 @@ SEVERITY = click.Choice(["violation", "warning", "info"])
 MAX_INPUT_BYTES = 256 * 1024 * 1024
 """The default of --max-input-bytes (``kg.rdfio.MAX_INPUT_BYTES``; named here for a fast
 ``--help``)."""
-
+max_input_bytes_option = click.option(
+    "--max-input-bytes", type=click.IntRange(min=1), default=MAX_INPUT_BYTES, show_default=True,
+    metavar="BYTES", help="Refuse an input file larger than this (load big files with `kg load`).")
 
 
 def _emit(report: ValidationReport, fmt: str) -> None:
@@ -37,20 +39,23 @@ def _emit(report: ValidationReport, fmt: str) -> None:
               help="Validate the whole graph (no files): every shape, every provenance rule.")
 @click.option("-f", "--format", "fmt", default="human", show_default=True,
               type=click.Choice(["human", "json", "ttl"]), help="Report format.")
-@click.option("--input-format", help="RDF format of the files (default: by extension).")
-@click.option("--base", metavar="IRI", help="Base IRI for relative IRIs in the files.")
+@input_format_option
+@base_option
 @click.option("--fail-on", default="violation", show_default=True, type=SEVERITY,
-              help="Lowest severity that makes the data not conform.")
-@click.option("--max-input-bytes", type=click.IntRange(min=1), default=MAX_INPUT_BYTES,
-              show_default=True, metavar="BYTES",
-              help="Refuse an input file larger than this (load big files with `kg load`).")
+              help="Lowest severity that makes the data not conform (`warning`: also "
+                   "warnings, as pySHACL --allow-info; `info`: any finding, as pySHACL).")
+@max_input_bytes_option
 @click.pass_obj
 @errors
 def validate_command(obj: Context, files: tuple[Path, ...], standalone: bool, everything: bool,
                      fmt: str, input_format: str | None, base: str | None,
                      fail_on: str, max_input_bytes: int) -> None:
     """Validate FILES against the shapes, in the context of the graph, exactly as `kg add`
-    would judge them (exit 0 conforms, 1 does not conform, 2 bad input).
+    would judge them.
+
+    Exit 0: conforms (no finding at or above --fail-on); 1: does not conform; 2: bad input.
+    pySHACL exits 1 on any finding, Info included, unless told otherwise: `--fail-on info` is
+    its default, `--fail-on warning` its --allow-info, and kg's default its --allow-warnings.
 
     \b
     Examples:
@@ -74,13 +79,11 @@ def validate_command(obj: Context, files: tuple[Path, ...], standalone: bool, ev
 
 @click.command("add")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--input-format", help="RDF format of the files (default: by extension).")
-@click.option("--base", metavar="IRI", help="Base IRI for relative IRIs in the files.")
+@input_format_option
+@base_option
 @click.option("--fail-on", default="violation", show_default=True, type=SEVERITY,
               help="Lowest severity that refuses the data.")
-@click.option("--max-input-bytes", type=click.IntRange(min=1), default=MAX_INPUT_BYTES,
-              show_default=True, metavar="BYTES",
-              help="Refuse an input file larger than this (load big files with `kg load`).")
+@max_input_bytes_option
 @click.pass_obj
 @errors
 def add_command(obj: Context, files: tuple[Path, ...], input_format: str | None,

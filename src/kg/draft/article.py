@@ -87,7 +87,8 @@ def read_article(path: Path) -> str:
 
 def check_url(url: str) -> str:
     if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", url):
-        raise UsageError(f"--url must be an http(s) address without spaces (got {url!r})")
+        told = f"must be an http(s) address without spaces (got {url!r})"
+        raise UsageError(f"url {told}", cli=f"--url {told}")
     return url
 
 
@@ -105,12 +106,14 @@ def check_date(text: str | None) -> str | None:
 
 
 def _bad_date(text: str) -> str:
-    raise UsageError(f"--date must be a day as YYYY-MM-DD (got {text!r})")
+    told = f"must be a day as YYYY-MM-DD (got {text!r})"
+    raise UsageError(f"date {told}", cli=f"--date {told}")
 
 
 def check_language(tag: str) -> str:
     if not _LANGUAGE.match(tag):
-        raise UsageError(f"--lang must be a language tag such as en or ru (got {tag!r})")
+        told = f"must be a language tag such as en or ru (got {tag!r})"
+        raise UsageError(f"language {told}", cli=f"--lang {told}")
     return tag.lower()
 
 

@@ -18,7 +18,7 @@ from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
 from kg.errors import KgError
-from kg.server import pages, sparql
+from kg.server import linked, pages, sparql
 from kg.server.assets import static_endpoint
 from kg.server.defences import Defences, plan_defences
 from kg.server.http import (
@@ -142,15 +142,18 @@ def create_app(
     routes = [
         Route("/", pages.home, methods=["GET", "HEAD"]),
         Route("/search", pages.search_page, methods=["GET", "HEAD"]),
+        Route("/search.{ext}", pages.search_download, methods=["GET", "HEAD"]),
         Route("/queries", pages.query_list, methods=["GET", "HEAD"]),
         Route("/queries/{name}", pages.named_query_page, methods=["GET", "HEAD"]),
         Route("/query", pages.sparql_page, methods=methods),
+        Route("/query.{ext}", pages.sparql_download, methods=["GET", "HEAD"]),
         Route("/validate", pages.validate_page, methods=methods),
         Route("/sparql", sparql.sparql_endpoint, methods=methods),
         Route("/rdf-graphs/service", sparql.graph_store, methods=["GET", "HEAD", "PUT", "POST", "DELETE"]),
-        Route("/id/{name:path}", pages.entity_page, methods=["GET", "HEAD"]),
-        Route("/graph/{name:path}", pages.entity_page, methods=["GET", "HEAD"]),
+        Route("/id/{name:path}", linked.entity_page, methods=["GET", "HEAD"]),
+        Route("/graph/{name:path}", linked.entity_page, methods=["GET", "HEAD"]),
         Route("/static/{name:path}", static_endpoint(HERE / "static"), methods=["GET", "HEAD"]),
+        Route("/{path:path}", linked.vocabulary_page, methods=["GET", "HEAD"]),  # /ontology, ...
     ]
     middleware = [
         Middleware(AllowedHosts, names=allowed_host_names(chosen.host, chosen.allowed_hosts)),

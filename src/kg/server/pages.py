@@ -1,7 +1,6 @@
-"""Pages for people (home, search, named queries, the SPARQL page, validation) and entity pages.
-
-Entity pages are linked data: ``/id/<name>`` answers a browser with HTML and a program with
-Turtle, JSON-LD or N-Triples (``Accept``, or the extensions ``.ttl``, ``.jsonld``, ``.nt``).
+"""Pages for people: home, search, named queries, the SPARQL page, validation; each result
+view paged, with downloads (:mod:`kg.server.paging`). Entity and vocabulary pages, which are
+linked data, are in :mod:`kg.server.linked`.
 """
 
 from __future__ import annotations
@@ -15,28 +14,27 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kg.errors import KgError, ParameterError
-from kg.namespaces import KGG, KGR, PREFIXES, shorten
+from kg.namespaces import PREFIXES, shorten
 from kg.queries import NamedQuery
 from kg.rdfio import FORMATS
 from kg.server import tasks
 from kg.server.editor import editor_settings
 from kg.server.http import HTML, HttpError, negotiate
-from kg.server.render import RDF_MEDIA, Rendered
+from kg.server.paging import (
+    GRAPH_DOWNLOADS,
+    PAGING,
+    TABLE_DOWNLOADS,
+    attachment,
+    download_media,
+    downloads,
+    pager,
+    window,
+)
+from kg.server.render import Rendered
 from kg.server.sparql import rendered_response
 from kg.server.state import state_of
-from kg.server.tasks import EntityView, PageAnswer
-from kg.server.views import diagram, labels_by_language, link_for, local_path, view_term
-from kg.terms import NamedNode
-
-ENTITY_MEDIA = [
-    "text/turtle",
-    HTML,
-    "application/ld+json",
-    "application/n-triples",
-    "application/json",
-    "text/plain",
-]
-EXTENSIONS = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples"}
+from kg.server.tasks import PageAnswer
+from kg.server.views import link_for, local_path
 
 
 def render(request: Request, template: str, context: Mapping[str, Any], status: int = 200) -> Response:
@@ -50,20 +48,9 @@ async def home(request: Request) -> Response:
     state = state_of(request)
     numbers, names = await state.run(request, tasks.stats)
     if negotiate(request.headers.get("accept"), [HTML, "application/json"]) == "application/json":
-        return Response(
-            json.dumps(
-                {
-                    "triples": numbers.triples,
-                    "named_graphs": numbers.named_graphs,
-                    "entities_by_class": dict(numbers.entities_by_class),
-                    "sources": [{"source": s, "name": n, "graphs": c} for s, n, c in numbers.sources],
-                },
-                ensure_ascii=False,
-            ),
-            media_type="application/json",
-        )
+        return Response(json.dumps(numbers.as_dict(), ensure_ascii=False), media_type="application/json")
     classes = [
-        (names.get(cls) or shorten(cls), "/query?query=" + quote(_instances(cls)), count)
+        (names.get(cls) or shorten(cls), local_path(cls) or "/query?query=" + quote(_instances(cls)), count)
         for cls, count in numbers.entities_by_class
     ]
     return render(
@@ -93,24 +80,35 @@ def view_term_iri(iri: str, name: str) -> dict[str, str | None]:
 async def search_page(request: Request) -> Response:
     state = state_of(request)
     text = request.query_params.get("q", "")
-    hits = await state.run(request, tasks.search, text) if text.strip() else []
-    if negotiate(request.headers.get("accept"), [HTML, "application/json"]) == "application/json":
-        return Response(
-            json.dumps(
-                [
-                    {
-                        "iri": h.iri,
-                        "label": h.title,
-                        "types": h.types,
-                        "matched": [m.value for m in h.matched],
-                    }
-                    for h in hits
-                ],
-                ensure_ascii=False,
-            ),
-            media_type="application/json",
-        )
-    return render(request, "search.html", {"q": text, "hits": [(h, link_for(h.iri)) for h in hits]})
+    wants_json = negotiate(request.headers.get("accept"), [HTML, "application/json"]) == "application/json"
+    offset, size = window(request.query_params, state.limits.page_rows)
+    if wants_json:
+        found = await state.run(request, tasks.search, text, offset, size)
+        return Response(tasks.hits_json(found.hits), media_type="application/json")
+    found = await state.run(request, tasks.search, text, offset, size) if text.strip() else None
+    params = list(request.query_params.multi_items())
+    return render(
+        request,
+        "search.html",
+        {
+            "q": text,
+            "found": found,
+            "hits": [(h, link_for(h.iri)) for h in found.hits] if found else [],
+            "pager": pager("/search", params, offset=offset, size=size, shown=len(found.hits),
+                           total=found.total, default_size=state.limits.page_rows) if found else None,
+            "downloads": downloads("/search", params, "select") if found else [],
+        },
+    )
+
+
+async def search_download(request: Request) -> Response:
+    """``/search.json``, ``.csv``, ``.tsv``: every hit for ``q``."""
+    state = state_of(request)
+    ext = request.path_params["ext"]
+    media = "application/json" if ext == "json" else download_media(ext, ("table",))
+    text = request.query_params.get("q", "")
+    rendered: Rendered = await state.run(request, tasks.search_download, text, media, state.limits)
+    return rendered_response(rendered, state, attachment("search", ext))
 
 
 async def query_list(request: Request) -> Response:
@@ -119,35 +117,47 @@ async def query_list(request: Request) -> Response:
 
 
 async def named_query_page(request: Request) -> Response:
+    """A named query as a form; with its parameters (or none required), run at once. Its
+    ``.json``/``.csv``/``.tsv`` (RDF formats for CONSTRUCT) give the whole result."""
     state = state_of(request)
     name = request.path_params["name"]
     download = None
-    for ext in ("csv", "json"):
-        if name.endswith("." + ext):
-            name, download = name[: -len(ext) - 1], ext
+    stem, dot, ext = name.rpartition(".")
+    if dot and ext in (*TABLE_DOWNLOADS, *GRAPH_DOWNLOADS):
+        name, download = stem, ext
     named: NamedQuery = state.project.named_query(name)
     params = request.query_params
     values = {p.name: params[p.name] for p in named.parameters if params.get(p.name, "").strip()}
-    unknown = sorted(set(params) - {p.name for p in named.parameters} - {"run"})
+    unknown = sorted(set(params) - {p.name for p in named.parameters} - {"run", *PAGING})
     if unknown:
         raise ParameterError(f"query {name!r} has no parameter {unknown[0]!r}")
     wanted = negotiate(request.headers.get("accept"), [HTML, "application/json", "text/csv"])
     if download is not None or wanted != HTML:
-        media = {"csv": "text/csv", "json": "application/sparql-results+json"}.get(
-            download or "", "text/csv" if wanted == "text/csv" else "application/sparql-results+json"
-        )
-        rendered: Rendered = await state.run(request, tasks.answer_named, name, values, media, state.limits)
+        if download is not None:
+            media = download_media(download)
+            table_media, graph_media = (None, media) if download in GRAPH_DOWNLOADS else (media, None)
+        else:
+            table_media = "text/csv" if wanted == "text/csv" else "application/sparql-results+json"
+            graph_media = "text/turtle"
+        rendered: Rendered = await state.run(request, tasks.answer_named, name, values, table_media,
+                                             graph_media, state.limits)
+        if rendered.body is None:
+            raise HttpError(406, f"query {name!r} gives a different kind of result: "
+                            "download it as .json, .csv, .tsv (SELECT, ASK) or .ttl, .nt, .jsonld, .rdf")
         response = rendered_response(rendered, state)
         if download is not None:
-            response.headers["Content-Disposition"] = f'attachment; filename="{name}.{download}"'
+            response.headers.update(attachment(name, download))
         return response
+    offset, size = window(params, state.limits.page_rows)
+    missing = [p.name for p in named.parameters if p.required and p.name not in values]
     answer: PageAnswer | None = None
     error: str | None = None
-    if "run" in params:
+    if not missing or values:
         try:
-            answer = await state.run(request, tasks.page_named, name, values, state.limits)
+            answer = await state.run(request, tasks.page_named, name, values, state.limits, offset, size)
         except KgError as failed:
             error = str(failed)
+    kept = [(k, v) for k, v in params.multi_items() if k != "run"]
     return render(
         request,
         "named_query.html",
@@ -157,10 +167,21 @@ async def named_query_page(request: Request) -> Response:
             "answer": answer,
             "error": error,
             "table": answer.table if answer else None,
-            "query_string": request.url.query,
+            **_result_links(f"/queries/{name}", kept, answer, state.limits.page_rows),
         },
         status=400 if error else 200,
     )
+
+
+def _result_links(path: str, params: list[tuple[str, str]], answer: PageAnswer | None,
+                  default_size: int) -> dict[str, Any]:
+    if answer is None:
+        return {"pager": None, "downloads": []}
+    return {
+        "pager": pager(path, params, offset=answer.offset, size=answer.size,
+                       shown=len(answer.table.rows), total=answer.total, default_size=default_size),
+        "downloads": downloads(path, params, answer.kind),
+    }
 
 
 async def sparql_page(request: Request) -> Response:
@@ -170,17 +191,19 @@ async def sparql_page(request: Request) -> Response:
         text = str(form.get("query", ""))
     else:
         text = request.query_params.get("query", "")
+    offset, size = window(request.query_params, state.limits.page_rows)
     answer: PageAnswer | None = None
     error: str | None = None
     if text.strip():
         try:
-            answer = await state.run(request, tasks.page_query, text, state.limits)
+            answer = await state.run(request, tasks.page_query, text, state.limits, offset, size)
         except KgError as failed:
             error = str(failed)
     default = (
         "SELECT ?entity ?label WHERE {\n  ?entity skos:prefLabel ?label .\n"
         '  FILTER(LANG(?label) = "en")\n} ORDER BY ?label LIMIT 20'
     )
+    params = [("query", text), *((k, v) for k, v in request.query_params.multi_items() if k in PAGING)]
     return render(
         request,
         "sparql.html",
@@ -191,9 +214,26 @@ async def sparql_page(request: Request) -> Response:
             "table": answer.table if answer else None,
             "prefixes": list(PREFIXES.items()),
             "editor": editor_settings(state.project.named_queries),
+            **_result_links("/query", params, answer, state.limits.page_rows),
         },
         status=400 if error else 200,
     )
+
+
+async def sparql_download(request: Request) -> Response:
+    """``/query.json``, ``.csv``, ``.tsv`` (``.ttl``, ``.nt``, ``.jsonld``, ``.rdf`` for
+    CONSTRUCT and DESCRIBE): the whole result of ``query``, within the server's limits."""
+    state = state_of(request)
+    ext = request.path_params["ext"]
+    media = download_media(ext)
+    text = request.query_params.get("query", "")
+    if not text.strip():
+        raise HttpError(400, "give the query: ?query=SPARQL")
+    rendered: Rendered = await state.run(request, tasks.answer_download, text, media, state.limits)
+    if rendered.body is None:
+        kind = "CONSTRUCT/DESCRIBE" if rendered.kind == "graph" else "SELECT/ASK"
+        raise HttpError(406, f"a {kind} result is not written as .{ext}")
+    return rendered_response(rendered, state, attachment("query", ext))
 
 
 async def validate_page(request: Request) -> Response:
@@ -229,70 +269,3 @@ async def validate_page(request: Request) -> Response:
             "paths": {f.focus: local_path(f.focus) for f in (report.findings if report else [])},
         },
     )
-
-
-# -- entity pages -------------------------------------------------------------------------------
-async def entity_page(request: Request) -> Response:
-    state = state_of(request)
-    prefix = KGG if request.url.path.startswith("/graph/") else KGR
-    name: str = request.path_params["name"]
-    media: str | None = None
-    stem, dot, ext = name.rpartition(".")
-    if dot and ext in EXTENSIONS:
-        name, media = stem, EXTENSIONS[ext]
-    if not name or ".." in name.split("/"):
-        raise HttpError(404, f"no entity at {request.url.path}")
-    iri = prefix + name
-    try:
-        NamedNode(iri)
-    except ValueError:
-        raise HttpError(404, f"no entity at {request.url.path}: not an IRI") from None
-    if media is None:
-        media = negotiate(request.headers.get("accept"), ENTITY_MEDIA)
-        if media is None:
-            raise HttpError(406, "an entity is available as " + ", ".join(ENTITY_MEDIA))
-    media = {"application/json": "application/ld+json", "text/plain": "application/n-triples"}.get(
-        media, media
-    )
-    stem = _stem(request.url.path)
-    headers = {"Link": ", ".join(f'<{stem}.{e}>; rel="alternate"; type="{m}"' for e, m in EXTENSIONS.items())}
-    found: EntityView | Rendered | None = await state.run(
-        request, tasks.entity, iri, media if media in RDF_MEDIA else None, state.limits
-    )
-    if found is None:
-        raise HttpError(404, f"the graph says nothing about <{iri}>")
-    if isinstance(found, Rendered):
-        return rendered_response(found, state, headers)
-    view = found
-    names = view.names
-    facts = [
-        (view_term(f.predicate, names), view_term(f.value, names), view.source_numbers(f.graphs))
-        for f in view.facts
-    ]
-    incoming = [
-        (view_term(f.value, names), view_term(f.predicate, names), view.source_numbers(f.graphs))
-        for f in view.incoming
-    ]
-    response = render(
-        request,
-        "entity.html",
-        {
-            "view": view,
-            "labels": labels_by_language(view.labels),
-            "types": [view_term(t, names) for t in view.types],
-            "facts": facts,
-            "incoming": incoming,
-            "diagram": diagram(view),
-            "sources": [(s, local_path(s.graph), link_for(s.document)) for s in view.sources],
-            "stem": stem,
-        },
-    )
-    response.headers.update({"Vary": "Accept", **headers})
-    return response
-
-
-def _stem(path: str) -> str:
-    for ext in EXTENSIONS:
-        if path.endswith("." + ext):
-            return path[: -len(ext) - 1]
-    return path

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 
 from kg.canonical import response_turtle
 from kg.errors import KgError, ResultTooLargeError
+from kg.formats import RESULT_FORMATS
 from kg.jsonld import Context, compact, dumps, load_context
 from kg.namespaces import PREFIXES
 from kg.rdfio import N_TRIPLES, RDF_XML, serialize
-from kg.results import RESULT_FORMATS, QueryResult
+from kg.results import QueryResult
 from kg.terms import DefaultGraph, Literal, Quad, Term, Triple
 
 if TYPE_CHECKING:

@@ -3,7 +3,8 @@
 Queries: GET ``?query=``, POST a form, or POST ``application/sparql-query``; results in JSON,
 XML, CSV or TSV (SELECT, ASK) and in Turtle, N-Triples, JSON-LD or RDF/XML (CONSTRUCT,
 DESCRIBE), chosen by ``Accept`` (or a ``format`` parameter). Without a query, ``/sparql``
-describes itself (``sd:Service``, Turtle). Writes are guarded: see :mod:`kg.server.changes`.
+describes itself (``sd:Service``, :mod:`kg.server.description`) in the RDF format ``Accept``
+asks for. Writes are guarded: see :mod:`kg.server.changes`.
 """
 
 from __future__ import annotations
@@ -144,36 +145,20 @@ def rendered_response(
     return Response(rendered.body, media_type=rendered.media, headers=sent)
 
 
-def service_description(request: Request, state: ServerState) -> Response:
-    endpoint = str(request.url.replace(query="", fragment=""))
-    formats = [
-        "SPARQL_Results_JSON",
-        "SPARQL_Results_XML",
-        "SPARQL_Results_CSV",
-        "SPARQL_Results_TSV",
-        "Turtle",
-        "N-Triples",
-        "JSON-LD",
-        "RDF_XML",
-    ]
-    languages = ["sd:SPARQL11Query"]
-    if state.settings.allow_updates:
-        languages.append("sd:SPARQL11Update")
-    lines = [
-        "@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .",
-        "@prefix formats: <http://www.w3.org/ns/formats/> .",
-        "",
-        f"<{endpoint}> a sd:Service ;",
-        f"    sd:endpoint <{endpoint}> ;",
-        f"    sd:supportedLanguage {', '.join(languages)} ;",
-        f"    sd:resultFormat {', '.join('formats:' + f for f in formats)} ;",
-        "    sd:feature sd:UnionDefaultGraph, sd:BasicFederatedQuery ;"
-        if state.settings.allow_service
-        else "    sd:feature sd:UnionDefaultGraph ;",
-        "    sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ] ] .",
-        "",
-    ]
-    return Response("\n".join(lines), media_type="text/turtle; charset=utf-8", headers={"Vary": "Accept"})
+async def service_description(request: Request, state: ServerState) -> Response:
+    """The service description in the RDF format the client accepts (:mod:`.description`)."""
+    from kg.server.description import Service
+    from kg.server.description import service_description as describe
+
+    media = negotiate(request.headers.get("accept"), RDF_MEDIA)
+    if media is None:
+        raise HttpError(406, "the service description is available as " + ", ".join(RDF_MEDIA))
+    media = "application/n-triples" if media == "text/plain" else media
+    settings = state.settings
+    service = Service(str(request.url.replace(query="", fragment="")), settings.allow_updates,
+                      settings.allow_service)
+    rendered: Rendered = await state.run(request, describe, service, media, state.limits)
+    return rendered_response(rendered, state)
 
 
 # -- the endpoint -------------------------------------------------------------------------------
@@ -193,7 +178,7 @@ async def sparql_endpoint(request: Request) -> Response:
     if query_text is None:
         if wants_html(request):
             return RedirectResponse("/query", status_code=303)
-        return service_description(request, state)
+        return await service_description(request, state)
     if wants_html(request) and request.method == "GET" and _requested_format(request, pairs) is None:
         return RedirectResponse(f"/query?query={quote(query_text)}", status_code=303)
     job = QueryJob(

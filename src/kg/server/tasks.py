@@ -18,7 +18,7 @@ from kg.errors import ResultTooLargeError
 from kg.namespaces import FOAF, KGO, KGR, PREFIXES, PROV, RDF, RDFS, SKOS, sparql_prologue
 from kg.results import QueryResult
 from kg.server.federation import Kind, refuse_remote
-from kg.server.render import Rendered, checked, clip, rdf_body, render_result, too_large
+from kg.server.render import RDF_MEDIA, Rendered, checked, clip, rdf_body, render_result, too_large
 from kg.store.base import Dataset, QueryRequest
 from kg.terms import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Term, Triple
 
@@ -39,7 +39,8 @@ class Limits:
     max_rows: int
     max_bytes: int
     allow_service: bool = False
-    page_rows: int = 1000
+    page_rows: int = 100
+    """Rows a page of results shows unless the request asks for another number (``limit``)."""
 
 
 @dataclass(frozen=True)
@@ -64,10 +65,15 @@ class Answer:
 
 @dataclass(frozen=True)
 class PageAnswer:
-    """A result as a page shows it: a table of clipped values, and whether rows were cut."""
+    """One page of a result: a table of clipped values, where the page starts, and the count
+    of all rows (``None`` when the result went past the server's row limit)."""
 
     table: Table
     truncated: bool
+    offset: int = 0
+    size: int = 100
+    total: int | None = None
+    kind: str = "select"
 
 
 def check_operation(project: Project, text: str, kind: Kind, allow_service: bool) -> None:
@@ -106,23 +112,29 @@ def answer_query(project: Project, job: QueryJob, limits: Limits) -> Rendered:
     )
 
 
-def _page(project: Project, answer: Answer, limits: Limits) -> PageAnswer:
+def _page(project: Project, answer: Answer, limits: Limits, offset: int, size: int) -> PageAnswer:
+    """Rows ``offset`` to ``offset + size`` of the answer, clipped for display. The whole
+    result (up to the row limit) has been read, so its count comes free."""
     from kg.server.views import result_table
 
     result = answer.result
-    cut = answer.truncated or len(result) > limits.page_rows
-    result.rows = [tuple(clip(t) for t in row) for row in result.rows[: limits.page_rows]]
+    total = None if answer.truncated else len(result)
+    end = offset + size
+    result.rows = [tuple(clip(t) for t in row) for row in result.rows[offset:end]]
     result.triples = [
         Triple(t.subject, t.predicate, clip(t.object))  # type: ignore[arg-type]
-        for t in result.triples[: limits.page_rows]
+        for t in result.triples[offset:end]
     ]
-    return PageAnswer(result_table(result, project.labels(_iris_in(result))), cut)
+    table = result_table(result, project.labels(_iris_in(result)))
+    return PageAnswer(table, answer.truncated, offset, size, total, result.kind)
 
 
-def page_query(project: Project, sparql: str, limits: Limits) -> PageAnswer:
-    """A query typed on the SPARQL page, as a table of clipped values."""
+def page_query(project: Project, sparql: str, limits: Limits, offset: int = 0,
+               size: int | None = None) -> PageAnswer:
+    """A page of a query typed on the SPARQL page, as a table of clipped values."""
     refuse_remote(sparql, "query", limits.allow_service)
-    return _page(project, run_query(project, sparql, None, None, limits), limits)
+    answer = run_query(project, sparql, None, None, limits)
+    return _page(project, answer, limits, offset, size or limits.page_rows)
 
 
 def _iris_in(result: QueryResult) -> set[str]:
@@ -140,28 +152,48 @@ def run_named(project: Project, name: str, params: Mapping[str, str], limits: Li
     return run_query(project, named.text, named.bindings(params), None, limits)
 
 
-def page_named(project: Project, name: str, params: Mapping[str, str], limits: Limits) -> PageAnswer:
-    return _page(project, run_named(project, name, params, limits), limits)
+def page_named(project: Project, name: str, params: Mapping[str, str], limits: Limits,
+               offset: int = 0, size: int | None = None) -> PageAnswer:
+    answer = run_named(project, name, params, limits)
+    return _page(project, answer, limits, offset, size or limits.page_rows)
 
 
 def answer_named(
-    project: Project, name: str, params: Mapping[str, str], media: str, limits: Limits
+    project: Project, name: str, params: Mapping[str, str], table_media: str | None,
+    graph_media: str | None, limits: Limits,
 ) -> Rendered:
-    """A named query's result as a download (CSV, JSON)."""
+    """A named query's whole result (within the server's limits): SELECT and ASK in
+    ``table_media``, CONSTRUCT and DESCRIBE in ``graph_media`` (``None``: not offered)."""
     answer = run_named(project, name, params, limits)
-    return render_result(project, answer.result, answer.truncated, "text/turtle", media, limits.max_bytes)
+    return render_result(project, answer.result, answer.truncated, graph_media, table_media,
+                         limits.max_bytes)
+
+
+def answer_download(project: Project, sparql: str, media: str, limits: Limits) -> Rendered:
+    """A query from the SPARQL page, whole (within the server's limits), as a download."""
+    job = QueryJob(sparql, None, None, media if media in RDF_MEDIA else None,
+                   None if media in RDF_MEDIA else media)
+    return answer_query(project, job, limits)
 
 
 # -- entity pages ---------------------------------------------------------------------------
 @dataclass
 class Source:
-    """A named graph behind facts: the sentence it stands for and the document it is from."""
+    """A named graph behind facts: the sentence it stands for and the documents it is from
+    (``documents``: each with its title, if it has one; a reference record may cite several)."""
 
     graph: str
     number: int
     sentence: str | None
-    document: str | None
-    document_title: str | None
+    documents: list[tuple[str, str | None]] = field(default_factory=list)
+
+    @property
+    def document(self) -> str | None:
+        return self.documents[0][0] if self.documents else None
+
+    @property
+    def document_title(self) -> str | None:
+        return self.documents[0][1] if self.documents else None
 
 
 @dataclass
@@ -308,28 +340,29 @@ def _sources(project: Project, graphs: Sequence[str]) -> list[Source]:
     result = project.store.query(
         sparql_prologue()
         + f"""
-        SELECT ?g (SAMPLE(?text) AS ?sentence) (SAMPLE(?doc) AS ?document)
-               (SAMPLE(?title) AS ?documentTitle) WHERE {{
+        SELECT DISTINCT ?g ?text ?doc ?title WHERE {{
           VALUES ?g {{ {values} }}
           OPTIONAL {{ GRAPH ?g {{ ?g kgo:sentenceText ?text }} }}
           OPTIONAL {{ ?g prov:wasDerivedFrom ?doc
                       OPTIONAL {{ ?doc schema:headline|schema:name|rdfs:label ?title }} }}
-        }} GROUP BY ?g ORDER BY ?g"""
+        }} ORDER BY ?g ?doc DESC(LANG(?title) IN ("en", "")) ?title"""
     )
-    found = {row[0].value: row for row in result.rows if row[0] is not None}
-    out = []
-    for number, graph in enumerate(graphs, start=1):
-        row = found.get(graph, (None, None, None, None))
-        out.append(
-            Source(
-                graph=graph,
-                number=number,
-                sentence=row[1].value if row[1] is not None else None,
-                document=row[2].value if row[2] is not None else None,
-                document_title=row[3].value if row[3] is not None else None,
-            )
-        )
-    return out
+    sentences: dict[str, str] = {}
+    documents: dict[str, dict[str, str | None]] = defaultdict(dict)
+    for graph, text, doc, title in result.rows:
+        if graph is None:
+            continue
+        if text is not None:
+            sentences.setdefault(graph.value, text.value)
+        if doc is not None:
+            titles = documents[graph.value]
+            if titles.get(doc.value) is None:
+                titles[doc.value] = title.value if title is not None else None
+    return [
+        Source(graph=graph, number=number, sentence=sentences.get(graph),
+               documents=list(documents[graph].items()))
+        for number, graph in enumerate(graphs, start=1)
+    ]
 
 
 # -- search, statistics, validation -------------------------------------------------------------
@@ -341,11 +374,27 @@ class Hit:
     types: list[str]
 
 
-def search(project: Project, text: str, limit: int = 100) -> list[Hit]:
-    """Entities with a label (in any language) containing ``text``, case-insensitively."""
+@dataclass
+class SearchAnswer:
+    """Hits for a text, one page of them (or all, for a download), and how many there are."""
+
+    hits: list[Hit]
+    total: int
+    truncated: bool
+    offset: int = 0
+    size: int = 100
+
+
+MAX_SEARCH_LABELS = 1000
+"""Labels a search reads at most; a text that matches more says its hits were cut."""
+
+
+def search(project: Project, text: str, offset: int = 0, size: int | None = 100) -> SearchAnswer:
+    """Entities with a label (in any language) containing ``text``, case-insensitively, best
+    first; ``size`` of them from ``offset`` (``None``: all)."""
     needle = text.strip()
     if not needle:
-        return []
+        return SearchAnswer([], 0, False, offset, size or 0)
     result = project.store.query(
         sparql_prologue()
         + f"""
@@ -353,18 +402,25 @@ def search(project: Project, text: str, limit: int = 100) -> list[Hit]:
           ?x skos:prefLabel|skos:altLabel|foaf:name|rdfs:label ?label .
           FILTER(STRSTARTS(STR(?x), "{KGR}"))
           FILTER(CONTAINS(LCASE(STR(?label)), LCASE(STR(?needle))))
-        }} ORDER BY ?x LIMIT 1000""",
+        }} ORDER BY ?x LIMIT {MAX_SEARCH_LABELS}""",
         bindings={"needle": Literal(needle)},
     )
     matched: dict[str, list[Literal]] = defaultdict(list)
     for x, label in result.rows:
         if x is not None and isinstance(label, Literal) and label not in matched[x.value]:
             matched[x.value].append(label)
-    iris = list(matched)[:limit]
-    names = project.labels(iris)
+    names = project.labels(matched)
+    lowered = needle.lower()
+
+    def rank(iri: str) -> tuple[bool, bool, str]:
+        title = names.get(iri, iri).lower()
+        return (not title.startswith(lowered), lowered not in title, title)
+
+    ordered = sorted(matched, key=rank)
+    chosen = ordered[offset:] if size is None else ordered[offset : offset + size]
     types: dict[str, list[str]] = defaultdict(list)
-    if iris:
-        values = " ".join(str(NamedNode(i)) for i in iris)
+    if chosen:
+        values = " ".join(str(NamedNode(i)) for i in chosen)
         for x, cls in project.store.query(
             f"SELECT DISTINCT ?x ?t WHERE {{ VALUES ?x {{ {values} }} ?x a ?t }} ORDER BY ?t"
         ).rows:
@@ -375,20 +431,38 @@ def search(project: Project, text: str, limit: int = 100) -> list[Hit]:
         Hit(
             iri=i,
             title=names.get(i, i),
-            matched=[clip(m) for m in matched[i]],  # type: ignore[misc]
+            matched=matched[i] if size is None else [clip(m) for m in matched[i]],  # type: ignore[misc]
             types=[type_names.get(t, t.rsplit("#", 1)[-1].rsplit("/", 1)[-1]) for t in types[i]],
         )
-        for i in iris
+        for i in chosen
     ]
-    lowered = needle.lower()
-    hits.sort(
-        key=lambda h: (
-            not h.title.lower().startswith(lowered),
-            lowered not in h.title.lower(),
-            h.title.lower(),
-        )
-    )
-    return hits
+    return SearchAnswer(hits, len(ordered), len(result.rows) >= MAX_SEARCH_LABELS, offset,
+                        len(ordered) if size is None else size)
+
+
+def hits_json(hits: Sequence[Hit]) -> bytes:
+    """Search hits as the JSON the search answers programs with."""
+    import json
+
+    return json.dumps(
+        [{"iri": h.iri, "label": h.title, "types": h.types, "matched": [m.value for m in h.matched]}
+         for h in hits],
+        ensure_ascii=False,
+    ).encode()
+
+
+def search_download(project: Project, text: str, media: str, limits: Limits) -> Rendered:
+    """Every hit for ``text`` (within the search's cap) as JSON, CSV or TSV."""
+    found = search(project, text, 0, None)
+    if media == "application/json":
+        return Rendered("select", media, checked(hits_json(found.hits), limits.max_bytes), found.truncated)
+    rows: list[tuple[Term | None, ...]] = [
+        (NamedNode(h.iri), Literal(h.title), Literal("; ".join(h.types)),
+         Literal("; ".join(m.value for m in h.matched)))
+        for h in found.hits
+    ]
+    result = QueryResult("select", ["entity", "label", "types", "matched"], rows)
+    return render_result(project, result, found.truncated, None, media, limits.max_bytes)
 
 
 def stats(project: Project) -> tuple[Stats, dict[str, str]]:

@@ -1,27 +1,46 @@
-"""How terms, results and neighbourhoods are shown on pages: labels, links, the diagram."""
+"""How terms and results are shown on pages: labels, links, language and datatype."""
 
 from __future__ import annotations
 
-import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from kg.namespaces import BASE, KGG, KGR, RDF, XSD, shorten
+from kg.namespaces import BASE, RDF, SKOS, XSD, shorten
 from kg.results import QueryResult
-from kg.server.tasks import LABEL_PREDICATES, EntityView
 from kg.terms import BlankNode, Literal, NamedNode, Term
 
-LOCAL_PREFIXES = (KGR, KGG)
 LINK_SCHEMES = ("http", "https", "mailto")
 """The only schemes a value from the graph may link with: ``javascript:``, ``data:`` and the
 rest are shown as text."""
+_OFFICIAL_LABELS = {
+    SKOS + "prefLabel": "preferred label",
+    SKOS + "altLabel": "alternative label",
+    SKOS + "hiddenLabel": "hidden label",
+    RDF + "type": "type",
+}
+"""Labels the standard vocabularies give their terms where the local name is not the label."""
 
 
 def local_path(iri: str) -> str | None:
-    """The server path an IRI the graph mints dereferences at (``/id/...``), else ``None``."""
-    if iri.startswith(LOCAL_PREFIXES) and len(iri) > len(BASE):
+    """The server path an IRI under the project's base dereferences at (``/id/x``,
+    ``/ontology#Class``, ``/site-type/x``), else ``None``."""
+    if iri.startswith(BASE) and len(iri) > len(BASE) and iri[len(BASE)] not in "#/":
         return "/" + iri[len(BASE) :]
     return None
+
+
+def term_name(iri: str, names: Mapping[str, str]) -> str:
+    """What a vocabulary term (a predicate, a class) is called on a page: its label in the
+    graph, else its standard label, else its local name in words (``wasDerivedFrom``: "was
+    derived from")."""
+    if iri in names:
+        return names[iri]
+    if iri in _OFFICIAL_LABELS:
+        return _OFFICIAL_LABELS[iri]
+    local = iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|[-_]+", " ", local).split()
+    return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in words) or iri
 
 
 def link_for(iri: str | None) -> str | None:
@@ -49,16 +68,19 @@ class TermView:
     kind: str = "literal"
 
 
-def view_term(term: Term | None, names: Mapping[str, str]) -> TermView | None:
+def view_term(term: Term | None, names: Mapping[str, str], *, vocabulary: bool = False) -> TermView | None:
+    """A term for a page: an IRI by its label (a vocabulary term, ``vocabulary=True``, always
+    in words: :func:`term_name`), with its CURIE on hover; a literal with its language or
+    datatype."""
     if term is None:
         return None
     if isinstance(term, NamedNode):
         path = local_path(term.value)
         return TermView(
-            text=names.get(term.value) or shorten(term.value),
+            text=term_name(term.value, names) if vocabulary else names.get(term.value) or shorten(term.value),
             href=link_for(term.value),
             internal=path is not None,
-            title=term.value,
+            title=shorten(term.value),
             kind="iri",
         )
     if isinstance(term, BlankNode):
@@ -94,95 +116,6 @@ def result_table(result: QueryResult, names: Mapping[str, str]) -> Table:
         )
     return Table(
         columns=list(result.variables), rows=[[view_term(t, names) for t in row] for row in result.rows]
-    )
-
-
-# -- the neighbourhood diagram ------------------------------------------------------------------
-@dataclass(frozen=True)
-class DiagramNode:
-    x: float
-    y: float
-    width: float
-    label: str
-    href: str | None
-    title: str
-    centre: bool = False
-
-
-@dataclass(frozen=True)
-class DiagramEdge:
-    points: str
-    label: str
-    label_x: float
-    label_y: float
-
-
-@dataclass(frozen=True)
-class Diagram:
-    width: int
-    height: int
-    nodes: list[DiagramNode]
-    edges: list[DiagramEdge]
-    min_x: int = 0
-    min_y: int = 0
-
-
-def _clip(text: str, size: int = 24) -> str:
-    return text if len(text) <= size else text[: size - 1] + "…"
-
-
-def _box_width(label: str) -> float:
-    return max(70.0, 7.0 * len(label) + 20)
-
-
-def diagram(view: EntityView, limit: int = 10) -> Diagram | None:
-    """The entity in the centre, what it points to and what points to it around it."""
-    names = view.names
-    links: list[tuple[str, str, bool]] = []  # (neighbour IRI, predicate IRI, outgoing)
-    skipped = {RDF + "type", *LABEL_PREDICATES}
-    for fact in view.facts:
-        if (
-            isinstance(fact.value, NamedNode)
-            and fact.predicate.value not in skipped
-            and fact.value.value != view.iri
-        ):
-            links.append((fact.value.value, fact.predicate.value, True))
-    for fact in view.incoming:
-        if isinstance(fact.value, NamedNode) and fact.value.value != view.iri:
-            links.append((fact.value.value, fact.predicate.value, False))
-    if not links:
-        return None
-    links = links[:limit]
-    width, height = 860, 400
-    cx, cy = width / 2, height / 2
-    centre_label = _clip(view.title, 30)
-    nodes = [DiagramNode(cx, cy, _box_width(centre_label), centre_label, None, view.iri, True)]
-    edges = []
-    count = len(links)
-    for index, (iri, predicate, outgoing) in enumerate(links):
-        angle = -math.pi / 2 + math.pi / count + 2 * math.pi * index / count
-        x = cx + 300 * math.cos(angle)
-        y = cy + 150 * math.sin(angle)
-        label = _clip(names.get(iri) or shorten(iri), 26)
-        nodes.append(DiagramNode(x, y, _box_width(label), label, link_for(iri), iri))
-        start, end = ((cx, cy), (x, y)) if outgoing else ((x, y), (cx, cy))
-        middle = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
-        edges.append(
-            DiagramEdge(
-                points=f"{start[0]:.1f},{start[1]:.1f} {middle[0]:.1f},{middle[1]:.1f} "
-                f"{end[0]:.1f},{end[1]:.1f}",
-                label=_clip(names.get(predicate) or shorten(predicate), 22),
-                label_x=middle[0],
-                label_y=middle[1] - 6,
-            )
-        )
-    margin = 16
-    left = min(n.x - n.width / 2 for n in nodes) - margin
-    right = max(n.x + n.width / 2 for n in nodes) + margin
-    top = min(n.y for n in nodes) - 14 - margin
-    bottom = max(n.y for n in nodes) + 14 + margin
-    return Diagram(
-        math.ceil(right - left), math.ceil(bottom - top), nodes, edges, math.floor(left), math.floor(top)
     )
 
 

@@ -249,11 +249,13 @@ class Store(ABC):
         raise StoreError(f"{self.location}: this store cannot show a change before making it")
 
     @abstractmethod
-    def load_file(self, path: Path, fmt: str, *, progress: Progress | None = None) -> int:
-        """Bulk-load an RDF file (format by extension name, e.g. ``nt``). Returns quads read."""
+    def load_file(self, path: Path, fmt: str, *, progress: Progress | None = None,
+                  base: str | None = None) -> int:
+        """Bulk-load an RDF file (format by extension name, e.g. ``nt``; relative IRIs resolved
+        against ``base``). Returns quads read."""
 
     def load(self, paths: Sequence[Path | str], fmt: str | None = None, *,
-             progress: LoadCallback | None = None) -> LoadSummary:
+             progress: LoadCallback | None = None, base: str | None = None) -> LoadSummary:
         """Load RDF files, file by file (the on-disk store: all of them or none)."""
         started = time.perf_counter()
         total = 0
@@ -265,7 +267,7 @@ class Store(ABC):
                 if progress is not None:
                     progress(LoadProgress(path, count))
 
-            total += self.load_file(path, chosen.extension, progress=report)
+            total += self.load_file(path, chosen.extension, progress=report, base=base)
         return LoadSummary(files=len(paths), quads=total, seconds=time.perf_counter() - started)
 
     def build(self, files: ProjectFiles, *, progress: LoadCallback | None = None) -> LoadSummary:

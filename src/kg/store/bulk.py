@@ -14,20 +14,38 @@ from pathlib import Path
 from typing import IO
 
 from kg.errors import UsageError
-from kg.project import ProjectFiles
-from kg.rdfio import N_QUADS, TRIG, RdfFormat, format_named, guess_format, serialize
+from kg.formats import DUMP_FORMATS, RDF_FORMAT_NAMES, listed
+from kg.project import DATA_SUFFIXES, ProjectFiles
+from kg.rdfio import N_QUADS, RdfFormat, format_named, guess_format, serialize
 from kg.store.base import LoadCallback, LoadSummary, Store
-
-DUMP_FORMATS = (N_QUADS, TRIG)
 
 
 def load_files(store: Store, paths: Sequence[Path | str], fmt: str | None = None, *,
-               progress: LoadCallback | None = None) -> LoadSummary:
-    """Load RDF files into ``store``. On disk: all files or none. Remotely: file by file, batch
-    by batch; a failure says what was written."""
+               progress: LoadCallback | None = None, base: str | None = None) -> LoadSummary:
+    """Load RDF files into ``store`` (a folder stands for every RDF file under it, by
+    extension). On disk: all files or none. Remotely: file by file, batch by batch; a failure
+    says what was written. Relative IRIs resolve against ``base``."""
     if not paths:
         raise UsageError("nothing to load: give one or more files")
-    return replace(store.load(paths, fmt, progress=progress), store_quads=len(store))
+    files = rdf_files(paths)
+    return replace(store.load(files, fmt, progress=progress, base=base), store_quads=len(store))
+
+
+def rdf_files(paths: Sequence[Path | str]) -> list[Path]:
+    """``paths`` with each folder replaced by the RDF files under it (any depth, by extension,
+    sorted); a folder without any is an error."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_dir():
+            out.append(path)
+            continue
+        found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DATA_SUFFIXES)
+        if not found:
+            raise UsageError(f"{path}: no RDF files under this folder (by extension: "
+                             f"{listed(RDF_FORMAT_NAMES)})")
+        out.extend(found)
+    return out
 
 
 def rebuild(store: Store, files: ProjectFiles, *,
@@ -44,7 +62,10 @@ def dump_format(name: str | None, output: Path | None) -> RdfFormat:
     else:
         chosen = format_named(name)
     if chosen not in DUMP_FORMATS:
-        raise UsageError(f"kg dump writes the whole dataset: use nq or trig, not "
+        names = listed([f.extension for f in DUMP_FORMATS])
+        raise UsageError(f"a dump holds the whole dataset: use one of {names}, not {chosen.extension} "
+                         "(an export writes graph formats)",
+                         cli=f"kg dump writes the whole dataset: use one of {names}, not "
                          f"{chosen.extension} (`kg export` writes graph formats)")
     return chosen
 

@@ -50,7 +50,7 @@ import pyoxigraph
 
 from kg.errors import KgError, StaleStoreError, StoreError, StoreLockedError, UsageError
 from kg.project import ProjectFiles, data_quads, find_root, ontology_quads
-from kg.rdfio import guess_format
+from kg.rdfio import RdfFormat, guess_format, iter_parse_file
 from kg.results import QueryResult
 from kg.store import engine as oxi
 from kg.store import generations as gen
@@ -275,10 +275,10 @@ class DiskStore(EngineStore):
                 raise _Discard
 
     def load(self, paths: Sequence[Path | str], fmt: str | None = None, *,
-             progress: LoadCallback | None = None) -> LoadSummary:
+             progress: LoadCallback | None = None, base: str | None = None) -> LoadSummary:
         """Bulk-load RDF files, all or none: a failure (bad syntax, a full disk, a kill) anywhere
         leaves the store as it was. ``fmt`` applies to every file; by default each file's
-        extension decides."""
+        extension decides. Relative IRIs are resolved against ``base``."""
         self._writable()
         chosen = [(Path(p), guess_format(p, fmt)) for p in paths]
         started = time.perf_counter()
@@ -286,20 +286,24 @@ class DiskStore(EngineStore):
         total = 0
         with self._next_generation(copy=True) as draft:
             for path, rdf_format in chosen:
-                count = load_one(draft.engine, path, rdf_format, progress)
+                if base is None:
+                    count = load_one(draft.engine, path, rdf_format, progress)
+                else:
+                    count = _load_with_base(draft.engine, path, rdf_format, base, progress)
                 total += count
                 manifest.loaded.append(LoadedFile(str(path.resolve()), rdf_format.extension,
-                                                  count))
+                                                  count, base))
             self._commit(draft, manifest)
         return LoadSummary(files=len(chosen), quads=total,
                            seconds=time.perf_counter() - started)
 
-    def load_file(self, path: Path, fmt: str, *, progress: Progress | None = None) -> int:
+    def load_file(self, path: Path, fmt: str, *, progress: Progress | None = None,
+                  base: str | None = None) -> int:
         def report(status: LoadProgress) -> None:
             if progress is not None:
                 progress(status.quads)
 
-        return self.load([path], fmt or None, progress=report).quads
+        return self.load([path], fmt or None, progress=report, base=base).quads
 
     def build(self, files: ProjectFiles, *, progress: LoadCallback | None = None) -> LoadSummary:
         """Rebuild from the project's ontology and data, then reload the files ``kg load`` added
@@ -319,9 +323,13 @@ class DiskStore(EngineStore):
                 if not path.is_file():
                     missing.append(item.path)
                     continue
-                count = load_one(draft.engine, path, guess_format(path, item.format), progress)
+                rdf_format = guess_format(path, item.format)
+                if item.base is None:
+                    count = load_one(draft.engine, path, rdf_format, progress)
+                else:
+                    count = _load_with_base(draft.engine, path, rdf_format, item.base, progress)
                 total += count
-                reloaded.append(LoadedFile(item.path, item.format, count))
+                reloaded.append(LoadedFile(item.path, item.format, count, item.base))
             self._commit(draft, Manifest.of_project(files, reloaded))
         return LoadSummary(files=len(files.source_files()) + len(reloaded), quads=total,
                            seconds=time.perf_counter() - started, missing=tuple(missing))
@@ -469,7 +477,8 @@ class _DraftView(EngineStore):
     def change(self, added: Iterable[Quad], removed: Iterable[Quad] = ()) -> None:
         self._writable()
 
-    def load_file(self, path: Path, fmt: str, *, progress: Progress | None = None) -> int:
+    def load_file(self, path: Path, fmt: str, *, progress: Progress | None = None,
+                  base: str | None = None) -> int:
         self._writable()
         return 0
 
@@ -540,3 +549,20 @@ def _wait_until_fresh(store: DiskStore, files: ProjectFiles) -> None:
         time.sleep(0.02)
         if gen.read_head(store.root) != store.generation:
             store._open_current()
+
+
+def _load_with_base(engine: pyoxigraph.Store, path: Path, rdf_format: RdfFormat, base: str,
+                    progress: LoadCallback | None) -> int:
+    """Stream one file whose relative IRIs resolve against ``base`` (progress at the end)."""
+    counted = 0
+
+    def quads() -> Iterator[Quad]:
+        nonlocal counted
+        for quad in iter_parse_file(path, rdf_format, base_iri=base):
+            counted += 1
+            yield quad
+
+    bulk_write(engine, quads())
+    if progress is not None:
+        progress(LoadProgress(path, counted))
+    return counted

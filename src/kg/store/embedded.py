@@ -124,9 +124,10 @@ class EmbeddedStore(EngineStore):
             if not trial.committed:
                 oxi.undo(self._store, done)
 
-    def load_file(self, path: Path, fmt: str, *, progress: Progress | None = None) -> int:
+    def load_file(self, path: Path, fmt: str, *, progress: Progress | None = None,
+                  base: str | None = None) -> int:
         self._writable()
-        items = list(iter_parse_file(path, guess_format(path, fmt)))
+        items = list(iter_parse_file(path, guess_format(path, fmt), base_iri=base))
         self.change(items, ())
         if progress:
             progress(len(items))

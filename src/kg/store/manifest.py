@@ -51,11 +51,13 @@ class FileStamp:
 
 @dataclass(frozen=True)
 class LoadedFile:
-    """A file added with ``kg load``: where it was, in which format, how many quads it gave."""
+    """A file added with ``kg load``: where it was, in which format (and with which base IRI),
+    how many quads it gave."""
 
     path: str
     format: str
     quads: int
+    base: str | None = None
 
 
 @dataclass

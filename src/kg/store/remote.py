@@ -246,16 +246,17 @@ class RemoteStore(Store):
             return
         self._change_staged(adding, removing)
 
-    def load_file(self, path: Path, fmt: str, *, progress: Progress | None = None) -> int:
+    def load_file(self, path: Path, fmt: str, *, progress: Progress | None = None,
+                  base: str | None = None) -> int:
         chosen = guess_format(path, fmt or None)
-        total = sum(1 for _ in iter_parse_file(path, chosen))  # syntax first: write nothing bad
+        total = sum(1 for _ in iter_parse_file(path, chosen, base_iri=base))  # syntax first
         written = 0
 
         def count(quads: int) -> None:
             nonlocal written
             written += quads
 
-        for batch in _batches(iter_parse_file(path, chosen), self.batch_size):
+        for batch in _batches(iter_parse_file(path, chosen, base_iri=base), self.batch_size):
             try:
                 self._write([stored_quad(q) for q in batch], on_written=count)
             except EndpointError as error:

@@ -17,11 +17,12 @@ The JSON schema (``kg validate --format json``)::
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from kg.canonical import canonical_turtle
-from kg.namespaces import RDF, SH
+from kg.namespaces import RDF, SH, shorten
 from kg.terms import BlankNode, Literal, NamedNode, Term, Triple
 
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -55,7 +56,7 @@ class Finding:
         return self.component.rsplit("#", 1)[-1]
 
 
-@dataclass
+@dataclass(repr=False)
 class ValidationReport:
     """The findings of one validation, and whether they let the data in."""
 
@@ -135,10 +136,10 @@ class ValidationReport:
         lines = []
         for focus, findings in self.by_entity().items():
             label = findings[0].label
-            lines.append(f"{label} <{focus}>" if label else f"<{focus}>")
+            lines.append(f"{label} {_curie(focus)}" if label else _curie(focus))
             for f in findings:
-                where = f" {f.path}" if f.path else ""
-                value = f" = {f.value}" if f.value is not None else ""
+                where = f" {_IRI_IN_PATH.sub(lambda m: _curie(m.group(1)), f.path)}" if f.path else ""
+                value = f" = {shorten(f.value)}" if f.value is not None else ""
                 lines.append(f"  {f.severity}:{where}{value}: {f.message}")
             lines.append("")
         verdict = "Conforms" if self.conforms else "Does not conform"
@@ -147,6 +148,43 @@ class ValidationReport:
         if self.fallback_note:
             summary += f"\n{self.fallback_note}"
         return "\n".join(lines) + summary + "\n"
+
+    def summary(self) -> str:
+        """One line: the verdict, the scope and the counts."""
+        counts = self.counts()
+        verdict = "conforms" if self.conforms else "does not conform"
+        scope = "alone" if self.standalone else "in the context of the graph"
+        return (f"{verdict} ({scope}): {counts['Violation']} violation(s), {counts['Warning']} "
+                f"warning(s), {counts['Info']} info")
+
+    def __repr__(self) -> str:
+        return f"<ValidationReport: {self.summary()}>"
+
+    def _repr_html_(self) -> str:
+        """The report as a notebook shows it: the verdict, then one row per finding."""
+        from html import escape
+
+        from kg.display import html_table
+
+        rows = [(f"{f.label} {_curie(f.focus)}" if f.label else _curie(f.focus), f.severity,
+                 _IRI_IN_PATH.sub(lambda m: _curie(m.group(1)), f.path or ""),
+                 "" if f.value is None else shorten(f.value), f.message)
+                for f in sorted(self.findings, key=Finding.sort_key)]
+        verdict = f"<p><strong>{escape(self.summary().capitalize())}</strong></p>"
+        if not rows:
+            return verdict
+        return verdict + html_table(["focus", "severity", "path", "value", "message"], rows)
+
+
+_IRI_IN_PATH = re.compile(r"<([^<>\s]*)>")
+
+
+def _curie(iri: str) -> str:
+    """A CURIE for ``iri`` where a project prefix covers it, else ``<iri>`` (a blank node as is)."""
+    if iri.startswith("_:"):
+        return iri
+    short = shorten(iri)
+    return short if short != iri else f"<{iri}>"
 
 
 def _node(text: str) -> Term:
