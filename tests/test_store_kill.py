@@ -116,7 +116,7 @@ def test_load_killed_while_reading_leaves_the_store_as_it_was(
     os.mkfifo(pipe)
     process = subprocess.Popen(
         [*KG, "--project", str(project_dir), "--store",
-         str(built_store), "load", "--format", "nt", str(first), str(pipe)],
+         str(built_store), "load", "--input-format", "nt", str(first), str(pipe)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         # the pipe opens once the loader reaches it, the first file being written into the new

@@ -78,14 +78,14 @@ class Project:
     def named_query(self, name: str) -> NamedQuery:
         return find(self.named_queries, name)
 
-    def query(self, name_or_sparql: str, params: Mapping[str, str | Term] | None = None, /,
+    def query(self, name_or_sparql: str, params: Mapping[str, str | Term] | None = None,
               *, timeout: float | None = None, limit: int | None = None,
               **values: str | Term) -> QueryResult:
         """Run a named query (by name) or SPARQL text; ``params`` (a mapping, or keywords:
         ``query("visited-sites", lang="ru")``) bind its variables safely, as RDF terms.
 
         SPARQL text may use the project's prefixes without declaring them. A parameter named
-        ``timeout`` or ``limit`` goes in the mapping."""
+        ``params``, ``timeout`` or ``limit`` goes in the mapping."""
         both = set(params or {}) & set(values)
         if both:
             raise UsageError(f"parameter {sorted(both)[0]!r} is given twice: in params and as a keyword")
