@@ -1,6 +1,6 @@
 """The same graph behind every store gives the same answers: in memory, on disk, on an Oxigraph
 server and on Virtuoso. Each test loads the project into the store, then asks what the
-embedded store is asked, and compares (rows as sets; graphs up to blank node labels)."""
+embedded store is asked, and compares (rows as multisets; graphs up to blank node labels)."""
 
 from __future__ import annotations
 

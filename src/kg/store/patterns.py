@@ -26,8 +26,9 @@ It finds two things:
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from kg.sparql_text import Token, prologue, tokens
 
@@ -84,9 +85,11 @@ class Closure:
     by a negation (``MINUS``, an ``OPTIONAL`` nested deeper) or lost in a subquery."""
     in_exists: bool
     """Inside ``EXISTS`` or ``NOT EXISTS``, where the outer solution's values are substituted."""
-    pin: bool = False
-    """A parameter's value holds here only once the pattern is joined: a closure that starts
-    from it must bind it too (in a group nested in a part where it holds)."""
+    pinned: frozenset[str] = frozenset()
+    """Its variable ends whose value, if they are parameters, must still be bound where the
+    closure was: a parameter holds in a nested group only once that group is joined, and in an
+    ``OPTIONAL`` part only for its filters (what else in the part mentions it sees what the part
+    binds). Not in the top group (bound first) or an ``EXISTS`` (substituted)."""
     also_bound: frozenset[str] = frozenset()
     """Its variable ends that a plain triple pattern of the same group binds as well."""
 
@@ -138,10 +141,8 @@ class _Reader:
         self.prefixes = {**prefixes, **head.prefixes}
         self.toks = [t for t in tokens(sparql) if t.start >= head.end]
         self.i = 0
-        self.kind = "top"
         self.statements: list[Statement] = []
-        self.groups: list[list[tuple[Statement, list[str]]]] = []
-        """Per open group: its statements with closures, and the variables of its plain parts."""
+        self.groups: list[_Frame] = []
         self.booleans: list[tuple[int, int]] = []
         self.filters: list[tuple[int, int]] = []
 
@@ -220,7 +221,8 @@ class _Reader:
         """A group, from just after its ``{`` to just after its ``}``. ``parameters``: whether
         the values of the query's parameters hold here (see :attr:`Closure.parameters`)."""
         bound_before = parameters and kind in ("top", "exists")  # bound before all it holds
-        self.groups.append([])
+        frame = _Frame(kind, parameters, self.i)
+        self.groups.append(frame)
         while True:
             token = self.peek()
             if token is None:
@@ -259,6 +261,7 @@ class _Reader:
                 holds = bound_before or (parameters and kind == "optional")
                 began = self.i
                 self.constraint(parameters=holds, rewrite=rewrite)
+                frame.filters.append((began, self.i))
                 if (
                     parameters
                     and kind == "optional"
@@ -278,23 +281,31 @@ class _Reader:
             elif token.text == ".":
                 self.i += 1
             else:
-                self.kind = kind
                 self.triples(parameters=parameters, rewrite=rewrite, in_exists=in_exists)
 
     def close_group(self) -> None:
-        """Tell each closure of the group just read which of its ends its plain triples bind."""
-        found = self.groups.pop()
-        plain = {name for _, names in found for name in names}
-        for statement, _ in found:
+        """Tell each closure of the group just read (its ``}`` just taken) which of its ends its
+        plain triples bind, and which must stay bound (see :attr:`Closure.pinned`)."""
+        frame = self.groups.pop()
+        skipped = {i for a, b in frame.filters for i in range(a, b)}
+        mentions = Counter(
+            "?" + t.text[1:]
+            for i, t in enumerate(self.toks[frame.start : self.i - 1], frame.start)
+            if t.kind == "var" and i not in skipped
+        )
+        plain = {name for read in frame.statements for name in read.plain}
+        for read in frame.statements:
             pairs = []
-            for pair in statement.pairs:
+            for pair, own in zip(read.statement.pairs, read.own, strict=True):
                 closure = pair.closure
                 if closure is not None:
-                    ends = {closure.subject, closure.object} & plain
-                    closure = replace(closure, also_bound=frozenset(ends))
+                    ends = {closure.subject, closure.object}
+                    kept = {e for e in ends if frame.kind == "plain" or mentions[e] > own[e]}
+                    pinned = kept if frame.parameters and frame.kind in ("plain", "optional") else set()
+                    closure = replace(closure, also_bound=frozenset(ends & plain), pinned=frozenset(pinned))
                 pairs.append(Pair(pair.text, closure))
             if any(p.closure for p in pairs):
-                self.statements.append(replace(statement, pairs=tuple(pairs)))
+                self.statements.append(replace(read.statement, pairs=tuple(pairs)))
 
     def subquery(self, rewrite: bool) -> None:
         """``{ SELECT ... WHERE { ... } modifiers }`` from its ``SELECT`` to past its ``}``."""
@@ -390,10 +401,11 @@ class _Reader:
         return after is not None and after.start == dot.end and after.text[:1].isdigit()
 
     def statement(self, toks: list[Token], *, parameters: bool, in_exists: bool) -> None:
+        frame = self.groups[-1]
         subject = self.end(toks[0]) if len(toks) >= 3 else None
         if subject is None or any(t.text in ("[", "]") for t in toks):
-            plain = [t for t in toks if t.kind == "var"]
-            self.groups[-1].append((Statement(0, 0, "", ()), ["?" + t.text[1:] for t in plain]))
+            bound = ["?" + t.text[1:] for t in toks if t.kind == "var"]
+            frame.statements.append(_Read(Statement(0, 0, "", ()), (), bound))
             return
         body = toks[1:-1] if toks[-1].text == "." else toks[1:]
         parts: list[list[Token]] = [[]]
@@ -404,15 +416,19 @@ class _Reader:
                 parts.append([])
             else:
                 parts[-1].append(token)
+        parts = [p for p in parts if p]
         pairs = []
-        names: list[str] = []
-        for part in (p for p in parts if p):
+        owns = []
+        plain: list[str] = []
+        for part in parts:
             closure = self.closure(subject, part, parameters=parameters, in_exists=in_exists)
             pairs.append(Pair(self.text[part[0].start : part[-1].end], closure))
-            if closure is None:  # a plain part: its variables, and the subject's, are bound
-                names += ["?" + t.text[1:] for t in part if t.kind == "var"]
-                names += [subject] if subject.startswith("?") else []
-        self.groups[-1].append((Statement(toks[0].start, toks[-1].end, toks[0].text, tuple(pairs)), names))
+            names = ["?" + t.text[1:] for t in part if t.kind == "var"]
+            owns.append(Counter(names + ([subject] if len(parts) == 1 else [])))
+            if closure is None:  # a plain part: its variables, and the subject, are bound
+                plain += [*names, subject]
+        statement = Statement(toks[0].start, toks[-1].end, toks[0].text, tuple(pairs))
+        frame.statements.append(_Read(statement, tuple(owns), plain))
 
     def closure(
         self, subject: str, part: list[Token], *, parameters: bool, in_exists: bool
@@ -438,7 +454,6 @@ class _Reader:
             first,
             parameters,
             in_exists,
-            pin=parameters and self.kind == "plain",
         )
 
     def steps(self, verb: list[Token]) -> tuple[Step, ...] | None:
@@ -491,6 +506,28 @@ class _Reader:
                 escaped = False
             return namespace + "".join(plain)
         return None
+
+
+@dataclass
+class _Frame:
+    """A group being read: its kind, whether parameters hold in it, where it starts (the token
+    after its ``{``), its filters (token spans) and its statements."""
+
+    kind: str
+    parameters: bool
+    start: int
+    filters: list[tuple[int, int]] = field(default_factory=list)
+    statements: list[_Read] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A statement as read, with each part's own variable mentions (the subject's too, when it
+    has one part) and the variables its plain parts bind."""
+
+    statement: Statement
+    own: tuple[Counter[str], ...]
+    plain: list[str]
 
 
 def _tagged(statement: list[Token], token: Token) -> bool:

@@ -17,6 +17,8 @@ remote store (:class:`~kg.store.remote.RemoteStore`) sends it an equivalent quer
 - **Booleans** it computes come back as the integers ``1`` and ``0``: a boolean expression bound
   to a variable is cast with ``xsd:boolean(...)``, the identity on every engine; and a boolean
   it returns is written ``"1"``/``"0"``: those are read as ``true``/``false``.
+- **A filter of an ``OPTIONAL`` part** is evaluated without the variables bound outside the part:
+  a parameter's value is written in for its variable there (``BOUND(?p)`` is ``true``).
 
 Nothing here changes what a query means: every rewrite is an equivalent query, and a query this
 module does not follow is sent as written.
@@ -177,7 +179,7 @@ def _replace(
         bound = bindings.get(end[1:]) if closure.parameters else None
         if not isinstance(bound, NamedNode):
             return None
-        if closure.pin:
+        if end in closure.pinned:
             pins[end] = _values([end[1:]], [(bound,)])
         return bound
 
