@@ -13,6 +13,10 @@ of its graphs (``oxigraph serve --union-default-graph``) and whatever system gra
 ``default-graph-uri`` and that the facts view exists beside the data; an endpoint that would
 answer wrongly is an :class:`~kg.errors.EndpointError` then, never a silent empty result.
 
+Virtuoso (told by its ``Server`` header) evaluates some shapes of query wrongly: it is sent the
+same question in shapes it answers right, and its booleans are read as written
+(:mod:`kg.store.virtuoso`). Other engines get the query as written.
+
 Writes are SPARQL 1.1 Updates, or Graph Store Protocol ``POST``s of N-Triples per graph when
 the store has a GSP endpoint (Virtuoso's SPARQL compiler refuses some literals, such as
 ``xsd:duration``, that its RDF loader takes). An engine applies one update request atomically,
