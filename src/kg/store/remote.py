@@ -13,6 +13,10 @@ of its graphs (``oxigraph serve --union-default-graph``) and whatever system gra
 ``default-graph-uri`` and that the facts view exists beside the data; an endpoint that would
 answer wrongly is an :class:`~kg.errors.EndpointError` then, never a silent empty result.
 
+Virtuoso (told by its ``Server`` header) evaluates some shapes of query wrongly: it is sent the
+same question in shapes it answers right, and its booleans are read as written
+(:mod:`kg.store.virtuoso`). Other engines get the query as written.
+
 Writes are SPARQL 1.1 Updates, or Graph Store Protocol ``POST``s of N-Triples per graph when
 the store has a GSP endpoint (Virtuoso's SPARQL compiler refuses some literals, such as
 ``xsd:duration``, that its RDF loader takes). An engine applies one update request atomically,
@@ -36,8 +40,9 @@ import pyoxigraph
 from kg.binding import bind
 from kg.errors import EndpointError, KgError, ResultTooLargeError, StoreError, UsageError
 from kg.rdfio import N_TRIPLES, guess_format, iter_parse_file, serialize
-from kg.results import QueryResult, result_size
+from kg.results import QueryResult, Row, result_size
 from kg.sparql_text import names_dataset, prologue, tokens, where_span, with_prologue
+from kg.store import virtuoso
 from kg.store.base import (
     DEFAULT_GRAPH,
     FACTS_VIEW,
@@ -147,24 +152,29 @@ class RemoteStore(Store):
         refuse_update(request.sparql)
         text = bind(request.sparql, request.bindings)
         is_graph = _is_graph_query(text, request)
-        if request.prefixes:
-            text, _ = with_prologue(text, dict(request.prefixes))
-        if request.base is not None:
-            text = f"BASE <{request.base}>\n{text}"
         default: Sequence[str] = ()
         named: Sequence[str] = ()
         if request.dataset is None:
             self.check_facts_view()
-            if not self.dialect.keeps_facts and not names_dataset(text):
-                text = _on_facts(text)
         else:
             self.dialect  # noqa: B018  -- never query a URL not proven to be an endpoint
             default, named = request.dataset.default, request.dataset.named
+        fresh: frozenset[str] = frozenset()
+        if self.dialect.name == "virtuoso" and not names_dataset(text):
+            text, fresh = self._for_virtuoso(text, request)
+        if request.prefixes:
+            text, _ = with_prologue(text, dict(request.prefixes))
+        if request.base is not None:
+            text = f"BASE <{request.base}>\n{text}"
+        if request.dataset is None and not self.dialect.keeps_facts and not names_dataset(text):
+            text = _on_facts(text)
         answer = send(self._endpoint, text, update=False,
                       accept=GRAPH_ACCEPT if is_graph else RESULTS_JSON,
                       timeout=request.timeout, default_graphs=default, named_graphs=named)
         url = self._endpoint.query_url
         result = graph(answer, url) if is_graph else solutions(answer, url)
+        if self.dialect.name == "virtuoso":
+            result = virtuoso.normalized(result, fresh)
         if request.max_bytes is not None and result_size(result) > request.max_bytes:
             raise ResultTooLargeError(f"the result is larger than {request.max_bytes} bytes; "
                                       "ask for less (LIMIT, fewer or shorter values)")
@@ -172,6 +182,31 @@ class RemoteStore(Store):
             result.rows, result.triples = result.rows[:request.limit], result.triples[:request.limit]
             result.truncated = True
         return result
+
+    def _for_virtuoso(self, text: str, request: QueryRequest) -> tuple[str, frozenset[str]]:
+        """The query as Virtuoso answers it right (:mod:`kg.store.virtuoso`), its closures
+        computed on the query's own dataset; unchanged if the rewrite would not parse."""
+        dataset = request.dataset
+
+        def rows(pattern: str, variables: Sequence[str], limit: int | None) -> list[Row]:
+            where = pattern if dataset is not None else f"GRAPH {_FACTS} {{ {pattern} }}"
+            head = " ".join(f"?{v}" for v in variables)
+            tail = "" if limit is None else f" LIMIT {limit}"
+            answer = send(self._endpoint, f"SELECT DISTINCT {head} WHERE {{ {where} }}{tail}",
+                          update=False, accept=RESULTS_JSON, timeout=request.timeout,
+                          default_graphs=dataset.default if dataset else (),
+                          named_graphs=dataset.named if dataset else ())
+            return solutions(answer, self._endpoint.query_url).rows
+
+        prefixes = dict(request.prefixes or {})
+        done = virtuoso.rewrite(text, request.bindings, prefixes, rows)
+        if done.sparql == text:
+            return text, frozenset()
+        try:
+            _is_graph_query(done.sparql, request)
+        except KgError:
+            return text, frozenset()
+        return done.sparql, done.fresh
 
     def quads(self, graph: GraphName | None = None) -> Iterator[Quad]:
         if graph is None:
