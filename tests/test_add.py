@@ -89,11 +89,10 @@ def test_a_graph_without_a_source_is_refused(project_dir: Path, tmp_path: Path) 
 
 
 def test_the_bundled_project_is_read_only(tmp_path: Path) -> None:
-    project = kg.open_project()
-    if not project.files.is_bundled:
-        project = kg.Project(
-            kg.project.ProjectFiles(Path(project.files.root) / "src/kg/_project"),  # type: ignore[attr-defined]
-            project.store)
+    from kg.project import ProjectFiles, bundled_root
+
+    project = kg.Project(ProjectFiles(bundled_root()), kg.open_project().store)
+    assert project.files.is_bundled
     source = tmp_path / "x.trig"
     source.write_text(NEW_POST)
     with pytest.raises(UsageError, match="read-only"):
