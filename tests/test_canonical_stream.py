@@ -46,8 +46,11 @@ class _Triples(_Quads):
         return [DefaultGraph()]
 
     def graph_quads(self, graph: GraphName) -> list[Triple]:  # type: ignore[override]
-        return list(dict.fromkeys(Triple(q.subject, q.predicate, q.object)
-                                  for qs in self.by_graph.values() for q in qs))
+        return list(
+            dict.fromkeys(
+                Triple(q.subject, q.predicate, q.object) for qs in self.by_graph.values() for q in qs
+            )
+        )
 
 
 def _random_dataset(seed: int, blank: bool) -> list[Quad]:
@@ -55,17 +58,26 @@ def _random_dataset(seed: int, blank: bool) -> list[Quad]:
     nodes = [NamedNode(f"{EX}n{i}") for i in range(30)]
     if blank:
         nodes += [BlankNode(f"b{i}") for i in range(8)]
-    graphs: list[GraphName] = [DefaultGraph(), *(NamedNode(f"https://kg.example.org/graph/g{i}")
-                                                 for i in range(6))]
+    graphs: list[GraphName] = [
+        DefaultGraph(),
+        *(NamedNode(f"https://kg.example.org/graph/g{i}") for i in range(6)),
+    ]
     if blank:
         graphs.append(BlankNode("gb"))
-    predicates = [NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                  NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
-                  NamedNode(f"{EX}p"), NamedNode("http://example.com/other#q")]
-    literals = [Literal("a"), Literal("a", language="en"), Literal("1", datatype=NamedNode(
-        "http://www.w3.org/2001/XMLSchema#integer")), Literal('quote " and\nline'),
-        Literal("\x01ctl"), Literal("2024-01-01", datatype=NamedNode(
-            "http://www.w3.org/2001/XMLSchema#date"))]
+    predicates = [
+        NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+        NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
+        NamedNode(f"{EX}p"),
+        NamedNode("http://example.com/other#q"),
+    ]
+    literals = [
+        Literal("a"),
+        Literal("a", language="en"),
+        Literal("1", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+        Literal('quote " and\nline'),
+        Literal("\x01ctl"),
+        Literal("2024-01-01", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#date")),
+    ]
     out = []
     for _ in range(400):
         obj = rng.choice([*nodes, *literals])
@@ -82,8 +94,9 @@ def _streamed(source: stream.QuadSource, turtle: bool = False) -> str:
 @pytest.mark.parametrize("run", [stream.SORT_IN_MEMORY, 7])
 @pytest.mark.parametrize("blank", [False, True])
 @pytest.mark.parametrize("seed", [1, 2])
-def test_trig_and_turtle_match_the_in_memory_writer(monkeypatch: pytest.MonkeyPatch, run: int,
-                                                    blank: bool, seed: int) -> None:
+def test_trig_and_turtle_match_the_in_memory_writer(
+    monkeypatch: pytest.MonkeyPatch, run: int, blank: bool, seed: int
+) -> None:
     monkeypatch.setattr(stream, "SORT_IN_MEMORY", run)
     quads = _random_dataset(seed, blank)
     assert _streamed(_Quads(quads)) == canonical_trig(quads)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import random
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -21,7 +20,7 @@ from kg.store.embedded import EmbeddedStore
 from kg.validate.fast import validate_store
 
 sys.path.insert(0, str(ROOT / "bench"))
-from generate import generate  # noqa: E402
+from generate import generate
 
 
 def _quads(size: int, seed: int, violations: float, **options: object) -> list:
@@ -52,6 +51,7 @@ def test_a_change_brings_what_full_revalidation_finds(base: list, seed: int) -> 
     before = _keys(project)
     store.change(added, removed)
     after = _keys(project)
-    shape_findings = {f.key() for f in report.findings if not f.component.startswith(
-        "https://kg.example.org/ontology#")}
+    shape_findings = {
+        f.key() for f in report.findings if not f.component.startswith("https://kg.example.org/ontology#")
+    }
     assert shape_findings == after - before

@@ -96,8 +96,9 @@ def _write(source: QuadSource, out: IO[bytes], prefixes: Mapping[str, str], *, n
         shutil.copyfileobj(spool, out, 1 << 20)
 
 
-def _graph_order(graphs: Sequence[GraphName], labels: Mapping[BlankNode, BlankNode] | None
-                 ) -> list[GraphName]:
+def _graph_order(
+    graphs: Sequence[GraphName], labels: Mapping[BlankNode, BlankNode] | None
+) -> list[GraphName]:
     def key(graph: GraphName) -> tuple[int, str, str]:
         if labels is not None and isinstance(graph, BlankNode):
             return _term_key(labels.get(graph, graph))
@@ -111,10 +112,16 @@ def _labels(source: QuadSource, graphs: Sequence[GraphName]) -> dict[BlankNode, 
     blank: dict[Quad, None] = {}
     for graph in graphs:
         for item in source.graph_quads(graph):
-            quad = item if isinstance(item, Quad) else Quad(item.subject, item.predicate, item.object,
-                                                            DefaultGraph())
-            if _has_blank_node(quad.subject) or _has_blank_node(quad.object) or \
-                    isinstance(quad.graph_name, BlankNode):
+            quad = (
+                item
+                if isinstance(item, Quad)
+                else Quad(item.subject, item.predicate, item.object, DefaultGraph())
+            )
+            if (
+                _has_blank_node(quad.subject)
+                or _has_blank_node(quad.object)
+                or isinstance(quad.graph_name, BlankNode)
+            ):
                 blank[quad] = None
     return canonical_labels(list(blank))
 
@@ -154,8 +161,7 @@ class _Body:
         self._flush()
 
 
-def _named_graph(body: _Body, writer: _Writer, graph: GraphName, lines: list[str] | Iterator[str]
-                 ) -> None:
+def _named_graph(body: _Body, writer: _Writer, graph: GraphName, lines: list[str] | Iterator[str]) -> None:
     """A named graph's block, as :func:`kg.canonical._document` writes it."""
     if isinstance(graph, DefaultGraph):
         body.extend(list(lines))
@@ -166,8 +172,9 @@ def _named_graph(body: _Body, writer: _Writer, graph: GraphName, lines: list[str
     body.extend([writer.term(graph) + " {", *inner, "}", ""])
 
 
-def _graph_lines(writer: _Writer, items: Iterable[Quad | Triple],
-                 labels: Mapping[BlankNode, BlankNode] | None, indent: str) -> list[str] | Iterator[str]:
+def _graph_lines(
+    writer: _Writer, items: Iterable[Quad | Triple], labels: Mapping[BlankNode, BlankNode] | None, indent: str
+) -> list[str] | Iterator[str]:
     """One graph's body lines (as :func:`kg.canonical._graph_body` makes them); every term is
     written before this returns (so that a blank node without its label stops it here)."""
     iterator = iter(items)
@@ -184,8 +191,9 @@ def _relabelled(items: list[Quad | Triple], labels: Mapping[BlankNode, BlankNode
     return list(_relabelled_stream(items, labels))
 
 
-def _relabelled_stream(items: Iterable[Quad | Triple], labels: Mapping[BlankNode, BlankNode]
-                       ) -> Iterator[Quad | Triple]:
+def _relabelled_stream(
+    items: Iterable[Quad | Triple], labels: Mapping[BlankNode, BlankNode]
+) -> Iterator[Quad | Triple]:
     for item in items:
         if _has_blank_node(item.subject) or _has_blank_node(item.object):
             yield Triple(_renamed(item.subject, labels), item.predicate, _renamed(item.object, labels))
@@ -229,8 +237,11 @@ def _merged(runs: list[IO[bytes]], indent: str) -> Iterator[str]:
         merged = heapq.merge(*(_read_run(run) for run in runs), key=lambda record: record[0])
         for _key, group in itertools.groupby(merged, key=lambda record: record[0]):
             records = list(group)
-            pairs = records[0][2] if len(records) == 1 else \
-                sorted(set(itertools.chain.from_iterable(r[2] for r in records)))
+            pairs = (
+                records[0][2]
+                if len(records) == 1
+                else sorted(set(itertools.chain.from_iterable(r[2] for r in records)))
+            )
             yield indent + records[0][1]
             last = len(pairs) - 1
             for index, (_pair, text) in enumerate(pairs):
