@@ -22,7 +22,6 @@ from typing import Any, Final
 
 from kg.errors import CanonicalizationLimitError
 from kg.namespaces import PREFIXES, RDF, XSD
-from kg.rdfc import canonical_labels, relabel
 from kg.terms import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Term, Triple
 
 _PN_LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
@@ -127,6 +126,8 @@ def _canonical_blank_nodes(quads: list[Quad]) -> list[Quad]:
         for q in quads
     ):
         return quads
+    from kg.rdfc import canonical_labels, relabel  # hashlib and the labelling: blank nodes only
+
     unique = list(dict.fromkeys(quads))
     return relabel(unique, canonical_labels(unique))
 
