@@ -229,6 +229,9 @@ class WorkerPool:
         self._dispatch()
 
     async def _acquire(self, owner: str, deadline: float) -> _Worker:
+        if self._idle and not self._waiting and self._may_hold(owner):  # nobody ahead: take it
+            self._held[owner] += 1
+            return self._idle.pop(0)
         future: asyncio.Future[_Worker] = asyncio.get_running_loop().create_future()
         self._waiting.append((owner, future))
         self._dispatch()
@@ -361,20 +364,19 @@ async def _readable(loop: asyncio.AbstractEventLoop, fd: int, timeout: float) ->
     """Wait, without blocking the event loop, until ``fd`` can be read (or time is up)."""
     if timeout <= 0:
         return False
-    ready: asyncio.Future[None] = loop.create_future()
+    ready: asyncio.Future[bool] = loop.create_future()
 
-    def wake() -> None:
+    def wake(readable: bool) -> None:
         if not ready.done():
-            ready.set_result(None)
+            ready.set_result(readable)
 
-    loop.add_reader(fd, wake)
+    loop.add_reader(fd, wake, True)
+    timer = loop.call_later(timeout, wake, False)  # a timer, not a task per wait
     try:
-        await asyncio.wait_for(ready, timeout)
-    except TimeoutError:
-        return False
+        return await ready
     finally:
+        timer.cancel()
         loop.remove_reader(fd)
-    return True
 
 
 @dataclass
