@@ -69,9 +69,9 @@ def query_steps(sparql: str) -> list[Step]:
         if path is None:
             continue
         if scoped is not None:
-            paired = _paired(scoped, index)
-            if paired is not None:
-                out.append(paired)
+            anchored_here = _scoped_steps(scoped, index)
+            if anchored_here is not None:
+                out.extend(anchored_here)
                 continue
         reached = _reach([e for i, e in enumerate(edges) if i != index])
         anchored = False
@@ -131,30 +131,30 @@ def _scoped_edges(tree: object) -> list[tuple[Edge, int]] | None:
     return out if visit(tree, 0) else None
 
 
-def _paired(scoped: list[tuple[Edge, int]], index: int) -> Step | None:
-    """The pattern at ``index`` as one step anchored through patterns that hold whenever it is
-    used (its own scope and scope 0): at both ends if both are reached (an IRI, or ``p+``, ``p*``
-    of one), at its one reached end (an IRI); else ``None``."""
+def _scoped_steps(scoped: list[tuple[Edge, int]], index: int) -> list[Step] | None:
+    """The pattern at ``index`` anchored through patterns that hold whenever it is used (its
+    own scope and scope 0): at both ends at once if both are reached (an IRI, or ``p+``, ``p*``
+    of one), else at one reached end; ``None`` if neither end is reached that way."""
     (subject, path, obj), scope = scoped[index]
     if path is None:
         return None
     usable = [edge for i, (edge, where) in enumerate(scoped) if i != index and where in (0, scope)]
     reached = _reach(usable)
-    if path.kind == "iri" and (subject in reached) != (obj in reached):
-        # one end reached through patterns that hold whenever this one is used: that end alone
-        if subject in reached:
-            return Step(reached[subject], path.iri, True)
-        return Step(reached[obj], path.iri, False)
-    if subject not in reached or obj not in reached:
-        return None
-    if path.kind == "iri":
-        return Step(reached[subject], path.iri, True, pair=reached[obj])
     inner = path.parts[0] if path.parts else None
-    if path.kind in ("plus", "star") and inner is not None and inner.kind == "iri":
-        forward, backward = f"({text(inner)})*", f"({inverse_text(inner)})*"
-        return Step(join(reached[subject], forward), inner.iri, True,
-                    pair=join(reached[obj], backward))
-    return None
+    if subject in reached and obj in reached:
+        if path.kind == "iri":
+            return [Step(reached[subject], path.iri, True, pair=reached[obj])]
+        if path.kind in ("plus", "star") and inner is not None and inner.kind == "iri":
+            forward, backward = f"({text(inner)})*", f"({inverse_text(inner)})*"
+            return [Step(join(reached[subject], forward), inner.iri, True,
+                         pair=join(reached[obj], backward))]
+    # one end's path holds in every solution, so one end is enough: the nearer one
+    ends = [(len(reached[end]), backwards) for end, backwards in ((subject, False), (obj, True))
+            if end in reached]
+    if not ends:
+        return None
+    _, backwards = min(ends)
+    return list(steps(path, reached[obj if backwards else subject], backwards=backwards))
 
 
 def _reach(edges: list[Edge]) -> dict[object, str]:
