@@ -25,8 +25,9 @@ PROGRESS_INTERVAL = 0.2
 """Seconds between two progress reports during a load."""
 BULK_CHUNK = 500_000
 """Quads and facts handed to one bulk load. Oxigraph's bulk loader keeps batches of a million
-in flight on several threads (about 2 GB at 1M quads with their facts); chunks this size keep
-a load near 600 MB, at the same speed."""
+in flight on several threads (about 2 GB at 1M quads with their facts, whatever the file's
+size); chunks this size keep a load under 1 GB, for some of the speed: the loader no longer
+works while the next chunk is parsed."""
 
 
 def bulk_write(engine: pyoxigraph.Store, quads: Iterable[Quad]) -> None:
