@@ -272,7 +272,7 @@ def bench_size(label: str, work: Path, args: argparse.Namespace,
     for name in sorted(lib["queries"]):
         params = [f"--param={k}={v}" for k, v in lib["queries"][name].get("params", {}).items()]
         query_cli.append((name, commands(kg_cli(work, "--store", str(cli_dir), "query", name,
-                                                *params), 1)))
+                                                "--format", "csv", *params), 1)))
     out["queries_cli"] = dict(query_cli)
     log(f"{label}: queries measured")
 
