@@ -36,6 +36,7 @@ from typing import Any
 import psutil
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from generate import generate, parse_size  # noqa: E402
@@ -76,15 +77,32 @@ def task(name: str, *args: str, timeout: float | None = None) -> tuple[dict[str,
     return json.loads(text.strip().splitlines()[-1]), usage.ru_maxrss / 1024
 
 
-def command(argv: list[str], timeout: float | None = None) -> tuple[float, float]:
-    """Run a program; wall seconds and peak RSS (MiB)."""
-    start = dt.datetime.now()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+def command(argv: list[str], timeout: float | None = None, ok: tuple[int, ...] = (0,),
+            env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Run a program; wall seconds and peak RSS (MiB). ``ok``: the exit codes that mean it ran
+    (``kg validate`` exits 1 for data that does not conform)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _pid, status, usage = _wait(process, timeout)
-    if status != 0:
+    if status not in ok:
         errors = process.stderr.read().decode() if process.stderr else ""
-        raise RuntimeError(f"{' '.join(argv)} failed:\n{errors[-3000:]}")
-    return (dt.datetime.now() - start).total_seconds(), usage.ru_maxrss / 1024
+        raise RuntimeError(f"{' '.join(argv)} failed ({status}):\n{errors[-3000:]}")
+    return time.perf_counter() - start, usage.ru_maxrss / 1024
+
+
+def commands(argv: list[str], repetitions: int, *, ok: tuple[int, ...] = (0,),
+             before: Any = None, note: str = "wall time of the command, start-up included",
+             env: dict[str, str] | None = None) -> Measure:
+    """A command run ``repetitions`` times (``before()`` ahead of each run): the median wall
+    time and the peak RSS."""
+    times, peaks = [], []
+    for _ in range(repetitions):
+        if before is not None:
+            before()
+        seconds, rss = command(argv, ok=ok, env=env)
+        times.append(seconds)
+        peaks.append(rss)
+    return Measure(statistics.median(times), max(peaks), repetitions, note=note)
 
 
 def _wait(process: subprocess.Popen[bytes], timeout: float | None
@@ -153,11 +171,54 @@ def _components(path: Path) -> list[str]:
     return sorted({k[3].rsplit("#", 1)[-1] for k in json.loads(path.read_text())})
 
 
+def kg_cli(work: Path, *args: str) -> list[str]:
+    """``kg`` on the benchmark's own copy of the project (``kg add`` writes into ``data/``)."""
+    return ["kg", "--project", str(work / "project"), *args]
+
+
+def copy_project(work: Path) -> None:
+    target = work / "project"
+    shutil.rmtree(target, ignore_errors=True)
+    for part in ("ontology", "data", "queries"):
+        shutil.copytree(ROOT / part, target / part)
+
+
+def user_env() -> dict[str, str]:
+    """The environment of a user's shell: Python writes and reads its bytecode cache."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def startup(work: Path, reps: int) -> dict[str, Any]:
+    """Whole-process start-up: ``kg --help``, ``kg query visited-sites`` on the bundled project,
+    ``oxigraph query`` on the same data, ``python -c pass``."""
+    env = user_env()
+    command(["kg", "--help"], env=env)  # the bytecode cache is written once, as at installation
+    runs = max(reps, 7)
+    out = {
+        "help": commands(["kg", "--help"], runs, env=env),
+        "query": commands(["kg", "query", "visited-sites"], runs, env=env),
+        "python": commands([sys.executable, "-c", "pass"], runs, env=env),
+    }
+    bundled = work / "bundled-oxigraph"
+    shutil.rmtree(bundled, ignore_errors=True)
+    texts, _ = task("bundled-store", str(bundled))
+    assert texts is not None
+    try:
+        out["oxigraph"] = commands(["oxigraph", "query", "--location", str(bundled), "--query",
+                                    texts["visited-sites"], "--results-format", "csv"], runs)
+    except (OSError, RuntimeError) as error:
+        out["oxigraph"] = Measure(None, 0.0, 0, note=f"not measured: {error}")
+    return out
+
+
 def bench_size(label: str, work: Path, args: argparse.Namespace,
-               pyshacl_state: dict[str, Any]) -> dict[str, Any]:
+               pyshacl_state: dict[str, Any], first: bool) -> dict[str, Any]:
     size = parse_size(label)
     reps = args.repetitions
     big = size >= 1_000_000
+    once = 1 if big else reps
     out: dict[str, Any] = {"label": label}
     data = work / f"data-{label}.nq"
     change = work / f"change-{label}.nq"
@@ -168,22 +229,22 @@ def bench_size(label: str, work: Path, args: argparse.Namespace,
                                    first=10_000_000, link_to=1)
     out["quads"], out["missions"], out["change_quads"] = quads, missions, change_quads
     log(f"{label}: {quads} quads generated")
+    skipped = Measure(None, 0.0, 0, note="not run (--skip)")
 
     # load
     kg_dir, ox_dir, cli_dir = work / f"kg-{label}", work / f"ox-{label}", work / f"cli-{label}"
+    scratch = work / f"scratch-{label}"
+    out["load_cli"] = commands(kg_cli(work, "--store", str(cli_dir), "load", str(data)), reps,
+                               before=lambda: shutil.rmtree(cli_dir, ignore_errors=True))
     out["load_kg"] = repeated("load-kg", [str(data), str(kg_dir)], reps, kg_dir)
+    out["load_kg_nofacts"] = repeated("load-kg-without-facts", [str(data), str(scratch)], once,
+                                      scratch)
     out["load_oxigraph"] = repeated("load-oxigraph", [str(data), str(ox_dir)], reps, ox_dir)
-    skipped = Measure(None, 0.0, 0, note="not run (--skip)")
-    out["load_rdflib"] = skipped if "rdflib" in args.skip else \
-        repeated("load-rdflib", [str(data)], 1 if big else reps)
-    cli_times, cli_peaks = [], []
-    for _ in range(reps):
-        shutil.rmtree(cli_dir, ignore_errors=True)
-        seconds, rss = command(["kg", "--store", str(cli_dir), "load", str(data)])
-        cli_times.append(seconds)
-        cli_peaks.append(rss)
-    out["load_cli"] = Measure(statistics.median(cli_times), max(cli_peaks), reps,
-                              note="wall time of the command, start-up included")
+    out["load_oxigraph_facts"] = repeated("load-oxigraph-with-facts", [str(data), str(scratch)],
+                                          once, scratch)
+    shutil.rmtree(scratch, ignore_errors=True)
+    out["load_rdflib"] = skipped if "rdflib" in args.skip or big else \
+        repeated("load-rdflib", [str(data)], reps)
     log(f"{label}: load measured")
 
     # queries
@@ -195,7 +256,7 @@ def bench_size(label: str, work: Path, args: argparse.Namespace,
                               f"{q['raw_rows']}")
     texts = work / "query-texts.json"
     texts.write_text(json.dumps({n: q["text"] for n, q in lib["queries"].items()}))
-    if "rdflib" in args.skip:
+    if "rdflib" in args.skip or big:
         rdf, rdf_rss = {"queries": {}}, 0.0
     else:
         rdf, rdf_rss = task("queries-rdflib", str(data), str(texts),
@@ -207,21 +268,60 @@ def bench_size(label: str, work: Path, args: argparse.Namespace,
         if q.get("rows") is not None and q["rows"] != lib["queries"][name]["rows"]:
             out["queries"].setdefault("row_mismatch", []).append(
                 f"{name}: rdflib {q['rows']} rows, kg {lib['queries'][name]['rows']}")
+    query_cli = []
+    for name in sorted(lib["queries"]):
+        params = [f"--param={k}={v}" for k, v in lib["queries"][name].get("params", {}).items()]
+        query_cli.append((name, commands(kg_cli(work, "--store", str(cli_dir), "query", name,
+                                                "--format", "csv", *params), 1)))
+    out["queries_cli"] = dict(query_cli)
     log(f"{label}: queries measured")
 
-    # export
-    export_reps = 1 if big else reps
-    for fmt in ("ttl", "jsonld"):
-        out[f"export_kg_{fmt}"] = skipped if "export" in args.skip else \
-            repeated("export-kg", [str(data), fmt], export_reps)
-        out[f"export_rdflib_{fmt}"] = skipped if {"export", "rdflib"} & set(args.skip) else \
-            repeated("export-rdflib", [str(data), fmt], 1)
+    # export, from the on-disk store as users export
+    if "export" in args.skip:
+        for key in ("export_trig", "export_ttl", "dump_oxigraph"):
+            out[key] = skipped
+    else:
+        trig, ttl = work / f"export-{label}.trig", work / f"export-{label}.ttl"
+        out["export_trig"] = commands(kg_cli(work, "--store", str(cli_dir), "export", "-o",
+                                             str(trig)), once)
+        out["export_ttl"] = commands(kg_cli(work, "--store", str(cli_dir), "export", "-f", "ttl",
+                                            "-o", str(ttl)), once)
+        out["dump_oxigraph"] = repeated("dump-oxigraph", [str(ox_dir), str(work / "dump.trig")],
+                                        once)
+        if first:
+            check, _ = task("export-check", str(cli_dir), str(trig))
+            assert check is not None
+            if not check["identical"]:
+                raise CheckFailed(f"{label}: the streamed TriG export differs from the "
+                                  "in-memory writer's")
+            out["export_identical"] = check["bytes"]
+        for path in (trig, ttl, work / "dump.trig"):
+            path.unlink(missing_ok=True)
+        if not big and "rdflib" not in args.skip:
+            out["export_rdflib_ttl"] = repeated("export-rdflib", [str(data), "ttl"], 1)
     log(f"{label}: export measured")
 
     # full validation
     kg_out, ref_out = work / f"findings-kg-{label}.json", work / f"findings-ref-{label}.json"
-    out["validate_kg"] = skipped if "validation" in args.skip else \
-        repeated("validate-kg", [str(data), str(kg_out)], 1 if big else reps)
+    if "validation" in args.skip:
+        out["validate_kg"] = out["validate_cli"] = out["validate_all"] = skipped
+    else:
+        if size < 10_000_000:  # a file validated alone: memory grows with it (not a 10M step)
+            out["validate_kg"] = repeated("validate-kg", [str(data), str(kg_out)], once)
+            out["validate_cli"] = commands(kg_cli(work, "validate", "--standalone", str(data)),
+                                           once, ok=(0, 1))
+        else:
+            out["validate_kg"] = out["validate_cli"] = Measure(
+                None, 0.0, 0, note="not run at this size (a file alone, in memory)")
+        out["validate_all"] = commands(kg_cli(work, "--store", str(cli_dir), "validate", "--all"),
+                                       once, ok=(0, 1))
+    peers = first and "validation" not in args.skip and "peers" not in args.skip
+    if peers:
+        union = work / f"data-{label}.nt"
+        task("union-ntriples", str(data), str(union))
+        out["validate_pyrudof"] = repeated("validate-pyrudof", [str(union)], 1)
+        out["validate_turbo"] = repeated("validate-pyshacl-turbo", [str(union)], 1)
+        union.unlink()
     skip = "not run (--skip)" if {"validation", "pyshacl"} & set(args.skip) \
         else pyshacl_state.get("skip")
     if skip:
@@ -245,21 +345,27 @@ def bench_size(label: str, work: Path, args: argparse.Namespace,
                 pyshacl_state["lower_bound_size"] = out["quads"]
     log(f"{label}: validation measured")
 
-    # delta validation, on the on-disk store the library loaded
-    shutil.rmtree(kg_dir, ignore_errors=True)
-    task("load-kg", str(data), str(kg_dir))
+    # a change: delta validation, then kg add (which writes a new generation)
     result, rss = task("delta-kg", str(kg_dir), str(change), str(max(reps, 3)))
     assert result is not None
     out["delta_kg"] = Measure(result["seconds"], rss, max(reps, 3), result)
+    out["delta_cli"] = commands(kg_cli(work, "--store", str(cli_dir), "validate", str(change)),
+                                max(reps, 3), ok=(0, 1))
     log(f"{label}: delta measured")
 
     # server
     if args.server_seconds > 0 and "server" not in args.skip:
         out["server"] = measure_servers(cli_dir, ox_dir, lib["queries"], args.server_seconds,
-                                        args.clients)
+                                        args.clients, kg_cli(work))
         log(f"{label}: server measured")
+
+    cost, _ = task("add-facts-cost", str(cli_dir), str(change), str(scratch))
+    out["add_facts"] = cost
+    out["add_cli"] = commands(kg_cli(work, "--store", str(cli_dir), "add", str(change)), 1)
+    log(f"{label}: add measured")
     for folder in (kg_dir, ox_dir, cli_dir):
         shutil.rmtree(folder, ignore_errors=True)
+    copy_project(work)  # the contribution kg add wrote leaves the project
     if not args.keep:
         data.unlink()
     return out
@@ -309,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds of load per server (0: skip the server benchmark)")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--skip", type=lambda t: [x.strip() for x in t.split(",")], default=[],
-                        help="leave out: rdflib, export, validation, pyshacl, server")
+                        help="leave out: rdflib, export, validation, pyshacl, peers, server")
     parser.add_argument("--pyshacl-reference", metavar="QUADS=SECONDS",
                         help="pySHACL's time at a size measured in an earlier run, for the "
                              "ratios where it is not run (linear extrapolation, a lower bound)")
@@ -320,6 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     work = args.workdir or Path(tempfile.mkdtemp(prefix="kg-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     started = dt.datetime.now()
+    load_average = {"before": os.getloadavg()}
     try:
         check = correctness(work, args.check_size, args.seed, args.pyshacl_limit)
         log(f"correctness check passed: {check['findings']} identical findings")
@@ -327,8 +434,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.pyshacl_reference:
             quads, seconds = args.pyshacl_reference.split("=")
             pyshacl_state.update(lower_bound=float(seconds), lower_bound_size=parse_size(quads))
-        sizes = [bench_size(label.strip(), work, args, pyshacl_state)
-                 for label in args.sizes.split(",")]
+        copy_project(work)
+        boot = startup(work, args.repetitions)
+        log("start-up measured")
+        labels = [label.strip() for label in args.sizes.split(",")]
+        sizes = [bench_size(label, work, args, pyshacl_state, index == 0)
+                 for index, label in enumerate(labels)]
     except CheckFailed as failure:
         print(f"CORRECTNESS CHECK FAILED: {failure}", file=sys.stderr)
         return 1
@@ -336,10 +447,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.workdir is None and not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     elapsed = (dt.datetime.now() - started).total_seconds()
+    load_average["after"] = os.getloadavg()
     raw = {"machine": machine(), "settings": {k: str(v) for k, v in vars(args).items()},
-           "check": check, "sizes": sizes, "pyshacl": pyshacl_state, "elapsed": elapsed}
+           "check": check, "startup": boot, "sizes": sizes, "pyshacl": pyshacl_state,
+           "elapsed": elapsed, "load": load_average}
     args.output.with_suffix(".json").write_text(json.dumps(raw, default=vars, indent=1))
-    write_results(args.output, machine(), vars(args), check, sizes, pyshacl_state, elapsed)
+    write_results(args.output, raw["machine"], vars(args), check, boot, sizes, pyshacl_state,
+                  elapsed, load_average)
     log(f"wrote {args.output} ({elapsed:.0f} s)")
     return 0
 

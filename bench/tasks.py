@@ -82,6 +82,36 @@ def load_kg(path: str, directory: str) -> dict[str, Any]:
     return {"seconds": seconds, "quads": count}
 
 
+def load_kg_without_facts(path: str, directory: str) -> dict[str, Any]:
+    """kg's own load with the facts view switched off (each quad written once): what the
+    facts view costs kg, measured on kg's code path."""
+    import kg.store.engine as oxi
+    from kg.store.base import stored_quad
+
+    oxi.with_facts = lambda quads: map(stored_quad, quads)  # type: ignore[assignment]
+    return load_kg(path, directory)
+
+
+def load_oxigraph_with_facts(path: str, directory: str) -> dict[str, Any]:
+    """Raw pyoxigraph doing the work of kg's load: every quad, and its triple in the default
+    graph, in one bulk stream."""
+    def run() -> int:
+        store = pyoxigraph.Store(directory)
+        facts = pyoxigraph.DefaultGraph()
+
+        def stream() -> Any:
+            for quad in pyoxigraph.parse(path=path, format=pyoxigraph.RdfFormat.N_QUADS):
+                yield quad
+                yield pyoxigraph.Quad(quad.subject, quad.predicate, quad.object, facts)
+
+        store.bulk_extend(stream())
+        store.flush()
+        return len(store)
+
+    seconds, count = clock(run)
+    return {"seconds": seconds, "quads": count}
+
+
 def load_oxigraph(path: str, directory: str) -> dict[str, Any]:
     def run() -> int:
         store = pyoxigraph.Store(directory)
@@ -131,8 +161,24 @@ def queries_kg(path: str, repetitions: str) -> dict[str, Any]:
                 raw.query(t, use_default_graph_as_union=True)))
             raw_times.append(seconds)
         out[name] = {"kg": statistics.median(lib_times), "oxigraph": statistics.median(raw_times),
-                     "rows": rows, "raw_rows": raw_rows, "text": text}
+                     "rows": rows, "raw_rows": raw_rows, "text": text, "params": params}
     return {"queries": out}
+
+
+def bundled_store(directory: str) -> dict[str, Any]:
+    """The bundled project's facts in a plain on-disk Oxigraph store, and the text of
+    ``visited-sites`` with its prefixes declared (for ``oxigraph query``)."""
+    from kg.namespaces import sparql_prologue
+    from kg.project import bundled_root, data_quads, ontology_quads
+
+    files = ProjectFiles(bundled_root())
+    store = pyoxigraph.Store(directory)
+    facts = pyoxigraph.DefaultGraph()
+    store.bulk_extend({pyoxigraph.Quad(q.subject, q.predicate, q.object, facts): None
+                       for q in [*ontology_quads(files), *data_quads(files)]})
+    store.flush()
+    named = Project(files, EmbeddedStore()).named_query("visited-sites")
+    return {"seconds": 0.0, "visited-sites": sparql_prologue() + bind(named.text, named.bindings({}))}
 
 
 class Timeout(Exception):
@@ -164,6 +210,23 @@ def queries_rdflib(path: str, texts_file: str, limit: str) -> dict[str, Any]:
 
 
 # -- export --------------------------------------------------------------------------------
+def dump_oxigraph(directory: str, out: str) -> dict[str, Any]:
+    """pyoxigraph's own TriG dump (not canonical) of an on-disk store, into a file."""
+    store = pyoxigraph.Store.read_only(directory)
+    seconds, _ = clock(lambda: store.dump(out, format=pyoxigraph.RdfFormat.TRIG))
+    return {"seconds": seconds, "bytes": Path(out).stat().st_size}
+
+
+def export_check(directory: str, streamed: str) -> dict[str, Any]:
+    """The streamed export against the in-memory writer on every quad held at once: the same
+    bytes?"""
+    from kg.canonical import canonical_trig
+
+    store = DiskStore(Path(directory), read_only=True)
+    held = canonical_trig(list(store.quads())).encode()
+    return {"seconds": 0.0, "identical": held == Path(streamed).read_bytes(), "bytes": len(held)}
+
+
 def export_kg(path: str, fmt: str) -> dict[str, Any]:
     proj = project(memory_store(path))
     seconds, data = clock(lambda: proj.export(fmt))
@@ -211,6 +274,69 @@ def validate_pyshacl(path: str, out: str) -> dict[str, Any]:
     return {"seconds": end - start, "validate_seconds": end - loaded, "findings": len(findings)}
 
 
+def union_ntriples(path: str, out: str) -> dict[str, Any]:
+    """The triples of an N-Quads file as N-Triples (the data graph the SHACL peers validate)."""
+    quads = pyoxigraph.parse(path=path, format=pyoxigraph.RdfFormat.N_QUADS)
+    seconds, _ = clock(lambda: pyoxigraph.serialize((q.triple for q in quads), out,
+                                                    format=pyoxigraph.RdfFormat.N_TRIPLES))
+    return {"seconds": seconds}
+
+
+def validate_pyrudof(path: str) -> dict[str, Any]:
+    """pyrudof (Rust, native engine), from the N-Triples file to its report."""
+    import pyrudof
+
+    def run() -> int:
+        rudof = pyrudof.Rudof(pyrudof.RudofConfig())
+        rudof.read_data(path, format=pyrudof.RDFFormat.NTriples)
+        rudof.read_shacl(str(ROOT / "ontology" / "shapes.ttl"), format=pyrudof.ShaclFormat.Turtle)
+        return len(rudof.validate_shacl())
+
+    seconds, findings = clock(run)
+    return {"seconds": seconds, "findings": findings}
+
+
+def validate_pyshacl_turbo(path: str) -> dict[str, Any]:
+    """pyshacl-turbo (Rust, pySHACL's API), from the N-Triples file to its report."""
+    import pyshacl_turbo
+
+    def run() -> int:
+        _conforms, results, _text = pyshacl_turbo.validate(
+            path, shacl_graph=str(ROOT / "ontology" / "shapes.ttl"), data_graph_format="nt",
+            shacl_graph_format="turtle")
+        shacl = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+        return len(set(results.subjects(rdflib.RDF.type, shacl.ValidationResult)))
+
+    seconds, findings = clock(run)
+    return {"seconds": seconds, "findings": findings}
+
+
+def add_facts_cost(directory: str, change: str, scratch: str) -> dict[str, Any]:
+    """What the facts view costs a ``kg add``: the change written into a checkpoint of the
+    store as kg writes it (quads and facts view) and as quads alone."""
+    import shutil
+
+    import kg.store.engine as oxi
+    from kg.rdfio import N_QUADS, parse_file
+    from kg.store.base import stored_quad
+
+    store = DiskStore(Path(directory), read_only=True)
+    quads = parse_file(Path(change), N_QUADS.extension)
+    times = {}
+    for name, write in (("with_facts", lambda e: oxi.apply(e, quads, [])),
+                        ("quads_only", lambda e: e.extend([stored_quad(q) for q in quads]))):
+        runs = []
+        for _ in range(3):
+            shutil.rmtree(scratch, ignore_errors=True)
+            store._store.backup(scratch)
+            engine = pyoxigraph.Store(scratch)
+            runs.append(clock(lambda e=engine, w=write: (w(e), e.flush()))[0])  # type: ignore[misc]
+            del engine
+        times[name] = statistics.median(runs)
+    shutil.rmtree(scratch, ignore_errors=True)
+    return {"seconds": times["with_facts"], **times}
+
+
 def delta_kg(directory: str, change: str, repetitions: str) -> dict[str, Any]:
     proj = project(DiskStore(Path(directory), read_only=True))
     times = []
@@ -224,10 +350,14 @@ def delta_kg(directory: str, change: str, repetitions: str) -> dict[str, Any]:
 
 
 TASKS: dict[str, Callable[..., dict[str, Any]]] = {
-    "load-kg": load_kg, "load-oxigraph": load_oxigraph, "load-rdflib": load_rdflib,
-    "queries-kg": queries_kg, "queries-rdflib": queries_rdflib,
-    "export-kg": export_kg, "export-rdflib": export_rdflib,
-    "validate-kg": validate_kg, "validate-pyshacl": validate_pyshacl, "delta-kg": delta_kg,
+    "load-kg": load_kg, "load-kg-without-facts": load_kg_without_facts,
+    "load-oxigraph": load_oxigraph, "load-oxigraph-with-facts": load_oxigraph_with_facts,
+    "load-rdflib": load_rdflib, "queries-kg": queries_kg, "queries-rdflib": queries_rdflib,
+    "dump-oxigraph": dump_oxigraph, "export-check": export_check, "export-kg": export_kg,
+    "export-rdflib": export_rdflib, "validate-kg": validate_kg, "validate-pyshacl": validate_pyshacl,
+    "union-ntriples": union_ntriples, "validate-pyrudof": validate_pyrudof,
+    "validate-pyshacl-turbo": validate_pyshacl_turbo, "delta-kg": delta_kg,
+    "add-facts-cost": add_facts_cost, "bundled-store": bundled_store,
 }
 
 if __name__ == "__main__":

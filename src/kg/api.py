@@ -9,10 +9,11 @@ True
 from __future__ import annotations
 
 import functools
+import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from kg.canonical import canonical_trig, canonical_turtle
 from kg.contribute import AddOutcome, plan_add, plan_removal, stage, writable
@@ -21,11 +22,11 @@ from kg.formats import RDF_FORMAT_NAMES
 from kg.namespaces import KGO, ONTOLOGY_GRAPH, PREFIXES, PROV, RDF, RDFS, SKOS
 from kg.project import ProjectFiles, data_quads, find_root, ontology_quads, shapes_quads
 from kg.queries import NamedQuery, find, parse_value
-from kg.rdfio import MAX_INPUT_BYTES, format_named, parse_bytes, parse_file, serialize
+from kg.rdfio import MAX_INPUT_BYTES, RdfFormat, format_named, parse_bytes, parse_file, serialize
 from kg.rdfs import subclasses
 from kg.results import QueryResult
 from kg.store.base import QueryRequest, Store, Trial
-from kg.terms import DefaultGraph, NamedNode, Quad, Term, term_value
+from kg.terms import DefaultGraph, GraphName, NamedNode, Quad, Term, Triple, term_value
 
 if TYPE_CHECKING:
     from kg.validate.judge import Shapes
@@ -126,9 +127,29 @@ class Project:
                frame_class: str | None = None) -> bytes:
         """The graph serialized: canonical Turtle/TriG, compact JSON-LD, N-Triples, N-Quads,
         RDF/XML. Graph formats (Turtle, N-Triples, RDF/XML) carry each fact once."""
+        out = io.BytesIO()
+        self.export_to(out, fmt, graph=graph, provenance=provenance, frame_class=frame_class)
+        return out.getvalue()
+
+    def export_to(self, out: IO[bytes], fmt: str = "trig", *, graph: str | None = None,
+                  provenance: bool = True, frame_class: str | None = None) -> None:
+        """:meth:`export` written into ``out``. The whole dataset in canonical TriG, and the
+        facts in canonical Turtle, are written graph by graph from a local store, in bounded
+        memory (:mod:`kg.canonical_stream`)."""
+        chosen = format_named(fmt)
+        if chosen.extension in ("trig", "ttl") and graph is None and provenance \
+                and self.store.capabilities.local:
+            from kg.canonical_stream import write_trig, write_turtle
+
+            write = write_trig if chosen.extension == "trig" else write_turtle
+            write(_StoreGraphs(self.store, facts=chosen.extension == "ttl"), out, PREFIXES)
+            return
+        out.write(self._serialized(chosen, graph, provenance, frame_class))
+
+    def _serialized(self, chosen: RdfFormat, graph: str | None, provenance: bool,
+                    frame_class: str | None) -> bytes:
         from kg.jsonld import compact, dumps, frame, load_context
 
-        chosen = format_named(fmt)
         if not chosen.datasets and provenance and graph is None:
             quads = [Quad(t.subject, t.predicate, t.object, DefaultGraph())
                      for t in self.store.facts()]
@@ -425,6 +446,22 @@ def open_project(path: str | Path | None = None, *, store: Store | None = None) 
         store = EmbeddedStore()
         build_store(store, files)
     return Project(files, store)
+
+
+@dataclass(frozen=True)
+class _StoreGraphs:
+    """A store's graphs for the streaming writer: every graph as given, or the facts alone."""
+
+    store: Store
+    facts: bool = False
+
+    def graph_names(self) -> list[GraphName]:
+        if self.facts:
+            return [DefaultGraph()]
+        return [DefaultGraph(), *self.store.named_graphs()]
+
+    def graph_quads(self, graph: GraphName) -> Iterable[Quad | Triple]:
+        return self.store.facts() if self.facts else self.store.quads(graph)
 
 
 def validate_data(data: bytes | str, fmt: str = "trig", *, project: Project | None = None,

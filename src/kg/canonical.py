@@ -18,11 +18,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Final
 
 from kg.errors import CanonicalizationLimitError
 from kg.namespaces import PREFIXES, RDF, XSD
-from kg.rdfc import canonical_labels, relabel
 from kg.terms import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Term, Triple
 
 _PN_LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
@@ -33,24 +32,34 @@ _BARE_DECIMAL = re.compile(r"^[+-]?[0-9]*\.[0-9]+$")
 _RDF_TYPE = RDF + "type"
 
 
+class _NeedLabels(Exception):
+    """A blank node was met before the canonical labels were computed."""
+
+
 def _escape_char(match: re.Match[str]) -> str:
     char = match.group(0)
     return _ESCAPES.get(char) or f"\\u{ord(char):04X}"
 
 
+IRI_CACHE: Final = 100_000
+"""IRIs whose written form is remembered (then forgotten, so that memory stays bounded)."""
+
+
 class _Writer:
-    def __init__(self, prefixes: Mapping[str, str]) -> None:
+    def __init__(self, prefixes: Mapping[str, str], *, blank_nodes: bool = True) -> None:
         # longest namespace first, so kgst: wins over a shorter prefix of it
         self._namespaces = sorted(prefixes.items(), key=lambda item: -len(item[1]))
         self.used: set[str] = set()
         self._cache: dict[str, str] = {}
+        self.blank_nodes = blank_nodes
+        """Whether blank nodes may be written (``False`` until their canonical labels are known)."""
 
     def iri(self, iri: str) -> str:
         cached = self._cache.get(iri)
-        if cached is not None:
-            if ":" in cached and not cached.startswith("<"):
-                self.used.add(cached.split(":", 1)[0])
+        if cached is not None:  # its prefix, if any, was noted when it was first written
             return cached
+        if len(self._cache) >= IRI_CACHE:
+            self._cache.clear()
         text = f"<{iri}>"
         for name, ns in self._namespaces:
             if iri.startswith(ns):
@@ -66,6 +75,8 @@ class _Writer:
         if isinstance(term, NamedNode):
             return self.iri(term.value)
         if isinstance(term, BlankNode):
+            if not self.blank_nodes:
+                raise _NeedLabels
             return f"_:{term.value}"
         return self.literal(term)
 
@@ -115,6 +126,8 @@ def _canonical_blank_nodes(quads: list[Quad]) -> list[Quad]:
         for q in quads
     ):
         return quads
+    from kg.rdfc import canonical_labels, relabel  # hashlib and the labelling: blank nodes only
+
     unique = list(dict.fromkeys(quads))
     return relabel(unique, canonical_labels(unique))
 

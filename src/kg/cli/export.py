@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 
@@ -40,9 +42,23 @@ def export_command(obj: Context, fmt: str, output: Path | None, graph: str | Non
         fmt = guess_format(output).extension
     if frame_class is not None and fmt not in ("jsonld", "json-ld", "application/ld+json"):
         raise UsageError("--frame applies to JSON-LD only: add --format jsonld")
-    data = obj.project.export(fmt, graph=graph, provenance=not no_provenance,
+    def export(out: BinaryIO) -> None:  # streamed: a big store is never held whole
+        obj.project.export_to(out, fmt, graph=graph, provenance=not no_provenance,
                               frame_class=frame_class)
-    write(data, output)
+
+    if output is None:
+        export(sys.stdout.buffer)
+        sys.stdout.flush()
+        return
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        with partial.open("wb") as out:
+            export(out)
+        partial.replace(output)  # whole or not at all
+    except OSError as error:
+        raise UsageError(f"{output}: cannot write ({error.strerror})") from None
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 @click.command("stats")

@@ -11,6 +11,7 @@ a page; which one is chosen by ``Accept``.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import time
 from collections.abc import Sequence
@@ -86,6 +87,12 @@ def parse_accept(header: str | None) -> list[tuple[str, float, int]]:
 
 def negotiate(header: str | None, offers: Sequence[str]) -> str | None:
     """The best of ``offers`` (first is the default) for an ``Accept`` header, or ``None``."""
+    return _negotiated(header, tuple(offers))
+
+
+@functools.lru_cache(maxsize=512)
+def _negotiated(header: str | None, offers: tuple[str, ...]) -> str | None:
+    """:func:`negotiate`, remembered: clients send the same few ``Accept`` headers."""
     best: tuple[float, int, int, int] | None = None
     chosen = None
     for index, offer in enumerate(offers):

@@ -20,6 +20,7 @@ from kg.binding import bind
 from kg.errors import QuerySyntaxError, QueryTimeoutError, ResultTooLargeError, StoreError
 from kg.results import READ_CHUNK, QueryResult, term_size
 from kg.store.base import (
+    DEFAULT_GRAPH,
     FACTS_VIEW,
     FactDelta,
     QueryRequest,
@@ -30,6 +31,7 @@ from kg.store.base import (
 from kg.terms import BlankNode, DefaultGraph, NamedNode, Quad, Triple
 
 FACTS = DefaultGraph()
+_DEFAULT_GRAPH_NODE = NamedNode(DEFAULT_GRAPH)
 T = TypeVar("T")
 
 
@@ -228,6 +230,9 @@ def with_facts(quads: Iterable[Quad]) -> Iterator[Quad]:
 def user_quads(engine: pyoxigraph.Store, graph: NamedNode | BlankNode | DefaultGraph | None
                ) -> Iterator[Quad]:
     """The quads as given: every named graph (or one), never the facts view."""
+    if isinstance(graph, NamedNode | BlankNode) and graph != _DEFAULT_GRAPH_NODE:
+        yield from engine.quads_for_pattern(None, None, None, graph)  # as stored, as given
+        return
     if graph is not None:
         target = stored_quad(Quad(NamedNode("urn:x"), NamedNode("urn:x"), NamedNode("urn:x"),
                                   graph)).graph_name

@@ -11,7 +11,6 @@ keeps long-lived workers for the same purpose (:mod:`kg.store.pool`).
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import signal
 import time
 from collections.abc import Callable
@@ -54,6 +53,8 @@ def run_in_worker(task: Callable[[], T], timeout: float, *, what: str = "the que
     >>> run_in_worker(lambda: 6 * 7, timeout=10)
     42
     """
+    import multiprocessing  # only a query with a timeout needs it (5 ms at start-up otherwise)
+
     context: Any = multiprocessing.get_context("fork" if inherit else "forkserver")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(sender, task), name="kg-isolated", daemon=True)

@@ -23,11 +23,18 @@ from kg.terms import Quad
 
 PROGRESS_INTERVAL = 0.2
 """Seconds between two progress reports during a load."""
+BULK_CHUNK = 500_000
+"""Quads and facts handed to one bulk load. Oxigraph's bulk loader keeps batches of a million
+in flight on several threads (about 2 GB at 1M quads with their facts, whatever the file's
+size); chunks this size keep a load under 1 GB, for some of the speed: the loader no longer
+works while the next chunk is parsed."""
 
 
 def bulk_write(engine: pyoxigraph.Store, quads: Iterable[Quad]) -> None:
     """Write quads, and their facts, into a generation nobody reads yet."""
-    engine.bulk_extend(oxi.with_facts(quads))
+    stream = oxi.with_facts(quads)
+    while chunk := list(itertools.islice(stream, BULK_CHUNK)):
+        engine.bulk_extend(chunk)
 
 
 def load_one(engine: pyoxigraph.Store, path: Path, rdf_format: RdfFormat,

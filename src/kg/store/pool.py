@@ -28,7 +28,9 @@ import asyncio
 import contextlib
 import multiprocessing
 import os
+import pickle
 import signal
+import struct
 import time
 from collections import Counter, deque
 from collections.abc import Callable
@@ -227,6 +229,9 @@ class WorkerPool:
         self._dispatch()
 
     async def _acquire(self, owner: str, deadline: float) -> _Worker:
+        if self._idle and not self._waiting and self._may_hold(owner):  # nobody ahead: take it
+            self._held[owner] += 1
+            return self._idle.pop(0)
         future: asyncio.Future[_Worker] = asyncio.get_running_loop().create_future()
         self._waiting.append((owner, future))
         self._dispatch()
@@ -268,12 +273,14 @@ class WorkerPool:
         healthy = answered = False
         try:
             try:
+                os.set_blocking(worker.conn.fileno(), True)  # a task is sent whole
                 worker.conn.send((task, args))
-                answered = await _readable(worker.conn, max(0.0, deadline - time.monotonic()))
-                if answered:
-                    status, *payload = worker.conn.recv()
+                reply = await _receive(worker.conn, deadline)
+                answered = reply is not None
+                if reply is not None:
+                    status, *payload = reply
                     healthy = True
-            except (EOFError, OSError):
+            except (EOFError, OSError, pickle.UnpicklingError):
                 raise self._death(worker) from None
             if not answered:  # (TimeoutError is an OSError: raised outside that handler)
                 raise QueryTimeoutError(f"the query ran longer than {timeout:g} s and was stopped")
@@ -316,24 +323,60 @@ class WorkerPool:
         return [w.process.pid for w in self._all if w.process.pid is not None]
 
 
-async def _readable(conn: Connection, timeout: float) -> bool:
-    """Wait, without blocking the event loop, until ``conn`` has a reply (or time is up)."""
-    loop = asyncio.get_running_loop()
-    ready: asyncio.Future[None] = loop.create_future()
+async def _receive(conn: Connection, deadline: float) -> tuple[Any, ...] | None:
+    """The worker's reply, read as it arrives without ever blocking the event loop (whatever
+    the loop does to the descriptor); ``None`` if ``deadline`` passes first.
 
-    def wake() -> None:
-        if not ready.done():
-            ready.set_result(None)
-
+    The reply is framed as :class:`multiprocessing.connection.Connection` frames it: a 4-byte
+    big-endian length (or -1 and an 8-byte length), then the pickle."""
     fd = conn.fileno()
-    loop.add_reader(fd, wake)
-    try:
-        await asyncio.wait_for(ready, timeout)
-    except TimeoutError:
+    os.set_blocking(fd, False)
+    loop = asyncio.get_running_loop()
+    buffer = bytearray()
+    start = end = 0
+    while not end or len(buffer) < end:
+        try:
+            chunk = os.read(fd, max(_READ, end - len(buffer)))
+        except BlockingIOError:
+            if not await _readable(loop, fd, deadline - time.monotonic()):
+                return None
+            continue
+        if not chunk:
+            raise EOFError
+        buffer += chunk
+        if not end and len(buffer) >= 4:
+            (size,) = struct.unpack("!i", buffer[:4])
+            if size == -1 and len(buffer) >= 12:
+                (size,) = struct.unpack("!Q", buffer[4:12])
+                start = 12
+            elif size != -1:
+                start = 4
+            end = start + size if start else 0
+    reply: tuple[Any, ...] = pickle.loads(memoryview(buffer)[start:end])  # noqa: S301  (our worker)
+    return reply
+
+
+_READ = 256 * 1024
+"""Bytes read at a time from a worker's reply."""
+
+
+async def _readable(loop: asyncio.AbstractEventLoop, fd: int, timeout: float) -> bool:
+    """Wait, without blocking the event loop, until ``fd`` can be read (or time is up)."""
+    if timeout <= 0:
         return False
+    ready: asyncio.Future[bool] = loop.create_future()
+
+    def wake(readable: bool) -> None:
+        if not ready.done():
+            ready.set_result(readable)
+
+    loop.add_reader(fd, wake, True)
+    timer = loop.call_later(timeout, wake, False)  # a timer, not a task per wait
+    try:
+        return await ready
     finally:
+        timer.cancel()
         loop.remove_reader(fd)
-    return True
 
 
 @dataclass

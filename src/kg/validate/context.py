@@ -27,7 +27,7 @@ def backward_predicates(reads: Iterable[Step]) -> set[NamedNode] | None:
     """The predicates some check reads backwards (``None``: some check reads any)."""
     out: set[NamedNode] = set()
     for step in reads:
-        if not step.forward:
+        if not step.forward or step.pair is not None:  # a pair reads its object end too
             if step.predicate is None:
                 return None
             out.add(NamedNode(step.predicate))

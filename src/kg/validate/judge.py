@@ -111,9 +111,9 @@ def affected(store: Store, compiled: CompiledShapes, changed: Sequence[Triple]) 
     for triple in changed:
         by_predicate[triple.predicate.value].append(triple)
     wanted: dict[str, set[Term]] = defaultdict(set)
-    plan: list[list[tuple[str, set[Term]]] | None] = []
+    plan: list[_Needs | None] = []
     for check in compiled.checks:
-        needs: list[tuple[str, set[Term]]] = []
+        needs = _Needs()
         whole = False
         for step in check.reads:
             relevant = changed if step.predicate is None else by_predicate.get(step.predicate, ())
@@ -122,22 +122,70 @@ def affected(store: Store, compiled: CompiledShapes, changed: Sequence[Triple]) 
             if step.prefix is None:
                 whole = True
                 break
+            if step.pair is not None:
+                pairs = needs.pairs.setdefault((step.prefix, step.pair), set())
+                for t in relevant:
+                    ends = (_node(t.subject), _node(t.object))
+                    if any(isinstance(end, BlankNode) for end in ends):
+                        # a blank node cannot be written in a query: each end on its own
+                        for prefix, end in zip((step.prefix, step.pair), ends, strict=True):
+                            needs.single.append((prefix, {end}))
+                            wanted[prefix].add(end)
+                    else:
+                        pairs.add(ends)
+                continue
             starts: set[Term] = {_node(t.subject if step.forward else t.object) for t in relevant}
-            needs.append((step.prefix, starts))
+            needs.single.append((step.prefix, starts))
             wanted[step.prefix] |= starts
         plan.append(None if whole else needs)
     reached = {prefix: _reach(store, prefix, starts) for prefix, starts in wanted.items()}
+    both: dict[tuple[str, str, frozenset[tuple[Term, Term]]], set[Term]] = {}
     out: list[Focus] = []
     for wanted_here in plan:
         if wanted_here is None:
             out.append(None)
             continue
-        needs = wanted_here
         nodes: set[Term] = set()
-        for prefix, starts in needs:
+        for prefix, starts in wanted_here.single:
             for start in starts:
                 nodes |= reached[prefix].get(start, set())
+        for (first, second), pairs in wanted_here.pairs.items():
+            key = (first, second, frozenset(pairs))
+            if key not in both:
+                both[key] = _reach_both(store, first, second, pairs)
+            nodes |= both[key]
         out.append(nodes)
+    return out
+
+
+@dataclass
+class _Needs:
+    """What one check must look at: nodes reached from single ends, and from both ends."""
+
+    single: list[tuple[str, set[Term]]] = field(default_factory=list)
+    pairs: dict[tuple[str, str], set[tuple[Term, Term]]] = field(default_factory=dict)
+
+
+def _reach_both(store: Store, first: str, second: str, pairs: set[tuple[Term, Term]]) -> set[Term]:
+    """The nodes ``f`` with ``f FIRST s`` and ``f SECOND o`` for some pair ``(s, o)`` (neither a
+    blank node), found in the engine: far fewer than either end would reach alone. An end that
+    is the focus node itself is taken as it is (a few nodes more to check, no query)."""
+    if first == "":
+        return {s for s, _ in pairs}
+    if second == "":
+        return {o for _, o in pairs}
+    # the engine follows the patterns in the order written: an end held by literals last (many
+    # nodes share a value), else the shorter path first (a path through a shared value fans out)
+    literal = {end: any(isinstance(pair[i], Literal) for pair in pairs) for i, end in enumerate("ab")}
+    patterns = sorted([(first, "?a"), (second, "?b")],
+                      key=lambda item: (literal[item[1][1]], len(item[0])))
+    body = " . ".join(f"?f {path} {end}" for path, end in patterns)
+    out: set[Term] = set()
+    ordered = sorted(pairs, key=str)
+    for begin in range(0, len(ordered), BATCH):
+        rows = " ".join(f"({a} {b})" for a, b in ordered[begin:begin + BATCH])
+        result = store.query(f"SELECT DISTINCT ?f WHERE {{ VALUES (?a ?b) {{ {rows} }} {body} }}")
+        out.update(f for (f,) in result.rows if f is not None)
     return out
 
 

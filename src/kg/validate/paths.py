@@ -51,6 +51,11 @@ class Step:
     prefix: str | None
     predicate: str | None
     forward: bool
+    pair: str | None = None
+    """For a triple pattern of a conjunctive query reached at both ends: the path from the
+    focus node to its object (``prefix`` then reaches its subject, ``forward`` is true). Every
+    solution holds both paths, so a changed fact ``s p o`` can only change the results of the
+    focus nodes that reach ``s`` along ``prefix`` *and* ``o`` along ``pair``."""
 
 
 def text(path: Path) -> str:

@@ -8,6 +8,9 @@ SPARQL lexer (:mod:`kg.sparql_text`); what it reads, with rdflib's parser (:mod:
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import rdflib
 from rdflib.namespace import SH
 
@@ -92,7 +95,26 @@ def prefixes(g: rdflib.Graph, constraint: Node) -> str:
 
 
 def constraint_reads(sparql: str) -> tuple[Step, ...]:
-    """What a SPARQL constraint reads; when it cannot be analysed, anything."""
+    """What a SPARQL constraint reads; when it cannot be analysed, anything. Remembered by
+    :mod:`kg.cache` (rdflib's SPARQL parser takes about 20 ms a constraint)."""
+    from kg.cache import cached
+
+    here = Path(__file__).parent
+    found: list[list[Any]] = cached("constraint-reads", sparql, lambda: [
+        [s.prefix, s.predicate, s.forward, s.pair] for s in _analysed_reads(sparql)], _is_steps,
+        code=(here / "reads.py", here / "paths.py"))
+    return tuple(Step(prefix, predicate, forward, pair) for prefix, predicate, forward, pair in found)
+
+
+def _is_steps(value: object) -> bool:
+    """Whether a remembered value is a list of steps (prefix, predicate, forward, pair)."""
+    return isinstance(value, list) and all(
+        isinstance(s, list) and len(s) == 4
+        and all(isinstance(x, str | None) for x in (s[0], s[1], s[3]))
+        and isinstance(s[2], bool) for s in value)
+
+
+def _analysed_reads(sparql: str) -> tuple[Step, ...]:
     from kg.validate.reads import query_steps
 
     try:
