@@ -91,13 +91,16 @@ def _streamed(source: stream.QuadSource, turtle: bool = False) -> str:
     return out.getvalue().decode()
 
 
+@pytest.mark.parametrize("chunk", [10_000, 1, 2])
 @pytest.mark.parametrize("run", [stream.SORT_IN_MEMORY, 7])
 @pytest.mark.parametrize("blank", [False, True])
 @pytest.mark.parametrize("seed", [1, 2])
 def test_trig_and_turtle_match_the_in_memory_writer(
-    monkeypatch: pytest.MonkeyPatch, run: int, blank: bool, seed: int
+    monkeypatch: pytest.MonkeyPatch, run: int, blank: bool, seed: int, chunk: int
 ) -> None:
+    """Whatever the run size and however the lines are handed to the spool."""
     monkeypatch.setattr(stream, "SORT_IN_MEMORY", run)
+    monkeypatch.setattr(stream, "_LINES_PER_CHUNK", chunk)
     quads = _random_dataset(seed, blank)
     assert _streamed(_Quads(quads)) == canonical_trig(quads)
     triples = [Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads]

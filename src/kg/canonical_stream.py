@@ -38,9 +38,10 @@ from kg.namespaces import PREFIXES
 from kg.rdfc import canonical_labels
 from kg.terms import BlankNode, DefaultGraph, GraphName, Quad, Triple
 
-SORT_IN_MEMORY: Final = 250_000
+SORT_IN_MEMORY: Final = 100_000
 """Quads of one graph sorted in memory; a bigger graph is sorted in runs of this size on disk."""
 _RECORDS_PER_PICKLE: Final = 2_000
+_LINES_PER_CHUNK: Final = 10_000
 
 
 class QuadSource(Protocol):
@@ -82,7 +83,7 @@ def _write(source: QuadSource, out: IO[bytes], prefixes: Mapping[str, str], *, n
                     label = labels.get(graph, graph) if labels and isinstance(graph, BlankNode) else graph
                     _named_graph(body, writer, label, lines)
                 else:
-                    body.extend(list(lines))
+                    _streamed(body, lines)
             except _NeedLabels:
                 labels = _labels(source, order[index:])
                 continue
@@ -161,15 +162,33 @@ class _Body:
         self._flush()
 
 
+def _streamed(body: _Body, lines: Iterable[str]) -> None:
+    """``lines`` into ``body`` as one block, a bounded chunk at a time (a big graph's lines are
+    never all held)."""
+    iterator = iter(lines)
+    while chunk := list(itertools.islice(iterator, _LINES_PER_CHUNK)):
+        body.extend(chunk)
+
+
+def _without_last_blank(lines: Iterable[str]) -> Iterator[str]:
+    """``lines`` without a final empty line."""
+    held: str | None = None
+    for line in lines:
+        if held is not None:
+            yield held
+        held = line
+    if held:
+        yield held
+
+
 def _named_graph(body: _Body, writer: _Writer, graph: GraphName, lines: list[str] | Iterator[str]) -> None:
     """A named graph's block, as :func:`kg.canonical._document` writes it."""
     if isinstance(graph, DefaultGraph):
-        body.extend(list(lines))
+        _streamed(body, lines)
         return
-    inner = list(lines)
-    if inner and inner[-1] == "":
-        inner.pop()
-    body.extend([writer.term(graph) + " {", *inner, "}", ""])
+    body.extend([writer.term(graph) + " {"])
+    _streamed(body, _without_last_blank(lines))
+    body.extend(["}", ""])
 
 
 def _graph_lines(
