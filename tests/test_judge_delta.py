@@ -17,6 +17,7 @@ from kg.api import Project
 from kg.project import ProjectFiles, find_root
 from kg.rdfio import N_QUADS, parse_bytes
 from kg.store.embedded import EmbeddedStore
+from kg.terms import Triple
 from kg.validate.fast import validate_store
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -55,3 +56,66 @@ def test_a_change_brings_what_full_revalidation_finds(base: list, seed: int) -> 
         f.key() for f in report.findings if not f.component.startswith("https://kg.example.org/ontology#")
     }
     assert shape_findings == after - before
+
+
+KGO = "https://kg.example.org/ontology#"
+UNIQUE = f"{KGO}SourceSentenceShape-sentenceNumber-unique"
+
+
+def _a_document_with_sentences(store: EmbeddedStore) -> tuple[object, list[tuple[object, int]]]:
+    result = store.query(
+        "PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX kgo: <https://kg.example.org/ontology#> "
+        "SELECT ?doc ?s ?n WHERE { ?s a kgo:SourceSentence ; prov:wasDerivedFrom ?doc ; "
+        "kgo:sentenceNumber ?n } ORDER BY ?doc ?n")
+    by_doc: dict[object, list[tuple[object, int]]] = {}
+    for doc, sentence, number in result.rows:
+        by_doc.setdefault(doc, []).append((sentence, int(number.value)))  # type: ignore[union-attr]
+    doc, sentences = max(by_doc.items(), key=lambda item: len(item[1]))
+    return doc, sentences
+
+
+def _new_sentence(doc: object, number: int) -> list:
+    from kg.terms import Literal, NamedNode, Quad
+
+    graph = NamedNode("https://kg.example.org/graph/added-sentence")
+    prov, xsd = "http://www.w3.org/ns/prov#", "http://www.w3.org/2001/XMLSchema#"
+    return [
+        Quad(graph, NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+             NamedNode(f"{KGO}SourceSentence"), graph),
+        Quad(graph, NamedNode(f"{prov}wasDerivedFrom"), doc, graph),  # type: ignore[arg-type]
+        Quad(graph, NamedNode(f"{KGO}sentenceNumber"),
+             Literal(str(number), datatype=NamedNode(f"{xsd}integer")), graph),
+    ]
+
+
+def test_a_number_taken_twice_is_looked_for_among_its_namesakes_only(base: list) -> None:
+    """A new sentence of a document is checked against the sentences of that document with its
+    number, not against every sentence of the document (both ways to them are followed at once)."""
+    from kg.validate.judge import affected
+
+    store = EmbeddedStore()
+    store.change(base)
+    project = Project(ProjectFiles(find_root()), store)
+    doc, sentences = _a_document_with_sentences(store)
+    assert len(sentences) >= 3
+    taken_sentence, taken = sentences[1]
+    compiled = project.judge_shapes.compiled
+    index = next(i for i, c in enumerate(compiled.checks) if c.shape == UNIQUE)
+    assert any(step.same_end for step in compiled.checks[index].reads)
+
+    clash = _new_sentence(doc, taken)
+    store.change(clash)
+    triples = [Triple(q.subject, q.predicate, q.object) for q in clash]
+    focus = affected(store, compiled, triples)[index]
+    store.change((), clash)
+    assert focus is not None and taken_sentence in focus
+    assert not {s for s, n in sentences if n != taken} & focus
+
+    report = project.validate_change(clash, ())
+    assert {(f.focus, f.shape) for f in report.findings if f.shape == UNIQUE} == {
+        ("https://kg.example.org/graph/added-sentence", UNIQUE),
+        (taken_sentence.value, UNIQUE),  # type: ignore[attr-defined]
+    }
+    free = 1 + max(n for _, n in sentences)
+    assert not [f for f in project.validate_change(_new_sentence(doc, free), ()).findings
+                if f.shape == UNIQUE]

@@ -126,6 +126,8 @@ def affected(store: Store, compiled: CompiledShapes, changed: Sequence[Triple]) 
                 pairs = needs.pairs.setdefault((step.prefix, step.pair), set())
                 for t in relevant:
                     ends = (_node(t.subject), _node(t.object))
+                    if step.same_end:
+                        ends = (ends[0], ends[0]) if step.forward else (ends[1], ends[1])
                     if any(isinstance(end, BlankNode) for end in ends):
                         # a blank node cannot be written in a query: each end on its own
                         for prefix, end in zip((step.prefix, step.pair), ends, strict=True):
@@ -179,7 +181,12 @@ def _reach_both(store: Store, first: str, second: str, pairs: set[tuple[Term, Te
     literal = {end: any(isinstance(pair[i], Literal) for pair in pairs) for i, end in enumerate("ab")}
     patterns = sorted([(first, "?a"), (second, "?b")],
                       key=lambda item: (literal[item[1][1]], len(item[0])))
-    body = " . ".join(f"?f {path} {end}" for path, end in patterns)
+    (near, near_end), (far, far_end) = patterns
+    # a closure (p*, p+) joined in may be evaluated before the values reach it, over the whole
+    # store; tested per candidate with EXISTS, it starts from both of its ends bound
+    closure = "*" in far or "+" in far
+    body = (f"?f {near} {near_end} . FILTER EXISTS {{ ?f {far} {far_end} }}" if closure
+            else f"?f {near} {near_end} . ?f {far} {far_end}")
     out: set[Term] = set()
     ordered = sorted(pairs, key=str)
     for begin in range(0, len(ordered), BATCH):

@@ -56,6 +56,11 @@ class Step:
     focus node to its object (``prefix`` then reaches its subject, ``forward`` is true). Every
     solution holds both paths, so a changed fact ``s p o`` can only change the results of the
     focus nodes that reach ``s`` along ``prefix`` *and* ``o`` along ``pair``."""
+    same_end: bool = False
+    """``pair`` reaches the same end as ``prefix`` (the subject if ``forward``, else the
+    object), by another way: a pattern with one variable end that every solution reaches twice.
+    A changed fact can then only change the results of the focus nodes that reach that end
+    both ways."""
 
 
 def text(path: Path) -> str:

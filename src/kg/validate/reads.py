@@ -154,7 +154,24 @@ def _scoped_steps(scoped: list[tuple[Edge, int]], index: int) -> list[Step] | No
     if not ends:
         return None
     _, backwards = min(ends)
-    return list(steps(path, reached[obj if backwards else subject], backwards=backwards))
+    end = obj if backwards else subject
+    if path.kind == "iri":
+        other = _second_way(usable, end, reached[end])
+        if other is not None:
+            return [Step(reached[end], path.iri, not backwards, pair=other, same_end=True)]
+    return list(steps(path, reached[end], backwards=backwards))
+
+
+def _second_way(usable: list[Edge], end: object, first: str) -> str | None:
+    """Another path from ``?this`` to the variable ``end`` than ``first``, over ``usable``
+    (each way found without one of the patterns at ``end``), or ``None``."""
+    for index, (subject, path, obj) in enumerate(usable):
+        if path is None or end not in (subject, obj):
+            continue
+        way = _reach([e for i, e in enumerate(usable) if i != index]).get(end)
+        if way is not None and way != first:
+            return way
+    return None
 
 
 def _reach(edges: list[Edge]) -> dict[object, str]:

@@ -101,17 +101,20 @@ def constraint_reads(sparql: str) -> tuple[Step, ...]:
 
     here = Path(__file__).parent
     found: list[list[Any]] = cached("constraint-reads", sparql, lambda: [
-        [s.prefix, s.predicate, s.forward, s.pair] for s in _analysed_reads(sparql)], _is_steps,
+        [s.prefix, s.predicate, s.forward, s.pair, s.same_end] for s in _analysed_reads(sparql)],
+        _is_steps,
         code=(here / "reads.py", here / "paths.py"))
-    return tuple(Step(prefix, predicate, forward, pair) for prefix, predicate, forward, pair in found)
+    return tuple(Step(prefix, predicate, forward, pair, same_end)
+                 for prefix, predicate, forward, pair, same_end in found)
 
 
 def _is_steps(value: object) -> bool:
-    """Whether a remembered value is a list of steps (prefix, predicate, forward, pair)."""
+    """Whether a remembered value is a list of steps (prefix, predicate, forward, pair,
+    same end)."""
     return isinstance(value, list) and all(
-        isinstance(s, list) and len(s) == 4
+        isinstance(s, list) and len(s) == 5
         and all(isinstance(x, str | None) for x in (s[0], s[1], s[3]))
-        and isinstance(s[2], bool) for s in value)
+        and isinstance(s[2], bool) and isinstance(s[4], bool) for s in value)
 
 
 def _analysed_reads(sparql: str) -> tuple[Step, ...]:
