@@ -119,3 +119,40 @@ def test_a_number_taken_twice_is_looked_for_among_its_namesakes_only(base: list)
     free = 1 + max(n for _, n in sentences)
     assert not [f for f in project.validate_change(_new_sentence(doc, free), ()).findings
                 if f.shape == UNIQUE]
+
+
+LISTED_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.com/> .
+ex:Named a sh:NodeShape ; sh:targetNode ex:absent ;
+    sh:property [ sh:path ex:q ; sh:minCount 2 ] .
+ex:Typed a sh:NodeShape ; sh:targetClass ex:Thing ;
+    sh:property [ sh:path ex:q ; sh:minCount 2 ] .
+"""
+
+
+def test_a_node_named_by_the_shapes_had_its_results_before_it_occurred() -> None:
+    """sh:targetNode makes a node a focus node before any fact names it: its result then is
+    not the change's doing. A node of a class is a focus node only once it occurs."""
+    import rdflib
+
+    from kg.terms import NamedNode, Quad
+    from kg.validate.fast import compile_shapes
+    from kg.validate.judge import Shapes, judge_change
+
+    graph = rdflib.Graph().parse(data=LISTED_SHAPES, format="turtle")
+    shapes = Shapes(graph, compile_shapes(graph))
+    assert any(check.listed for check in shapes.compiled.checks)
+    ex = "http://example.com/"
+    store = EmbeddedStore()
+    store.change([Quad(NamedNode(f"{ex}other"), NamedNode(f"{ex}q"), NamedNode(f"{ex}v"),
+                       NamedNode(f"{ex}g"))])
+    change = [Quad(NamedNode(f"{ex}absent"), NamedNode(f"{ex}q"), NamedNode(f"{ex}v"),
+                   NamedNode(f"{ex}g")),
+              Quad(NamedNode(f"{ex}new"), NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                   NamedNode(f"{ex}Thing"), NamedNode(f"{ex}g")),
+              Quad(NamedNode(f"{ex}new"), NamedNode(f"{ex}q"), NamedNode(f"{ex}v"),
+                   NamedNode(f"{ex}g"))]
+    report = judge_change(store, shapes, change, ())
+    assert {f.focus for f in report.findings if f.component.endswith("MinCountConstraintComponent")} \
+        == {f"{ex}new"}

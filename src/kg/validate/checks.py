@@ -51,6 +51,9 @@ class Check:
     has_value: bool = True
     reads: tuple[Step, ...] = (ANYTHING,)
     """The triple patterns the query reads, from its focus node ``?this``."""
+    listed: bool = False
+    """Whether ``sh:targetNode`` names focus nodes of the check, which may then be nodes that
+    occur nowhere in the data; otherwise every focus node occurs in some fact."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,8 @@ class Targets:
 
     pattern: str
     reads: tuple[Step, ...]
+    listed: bool = False
+    """Whether ``sh:targetNode`` names some of the focus nodes (see :attr:`Check.listed`)."""
 
 
 def is_true(node: Node | None) -> bool:

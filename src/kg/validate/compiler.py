@@ -90,7 +90,8 @@ class Compiler:
             renamed = re.sub(r"[?]this\b", outer, targets.pattern)
             back = paths.inverse_text(path)
             targets = Targets(f"{{ {renamed} }} {outer} {paths.text(path)} ?this .",
-                              (*shift(targets.reads, back), *paths.steps(path, back)))
+                              (*shift(targets.reads, back), *paths.steps(path, back)),
+                              targets.listed)
         self._outer.append(shape)
         try:
             for prop in self.shapes.objects(shape, SH.property):
@@ -124,7 +125,8 @@ class Compiler:
         for p in sorted(g.objects(shape, SH.targetObjectsOf), key=str):
             parts.append(f"[] {term_sparql(p)} ?this .")
             reads.append(Step("", str(p), False))
-        return Targets(" UNION ".join(f"{{ {p} }}" for p in parts), tuple(dict.fromkeys(reads)))
+        return Targets(" UNION ".join(f"{{ {p} }}" for p in parts), tuple(dict.fromkeys(reads)),
+                       bool(nodes))
 
     def _shape_checks(self, shape: Node, targets: Targets) -> list[Check]:
         if self.patterns.deactivated(shape):
@@ -144,7 +146,8 @@ class Compiler:
                              severity=severity,
                              path=None if violation.dynamic_path else path_text,
                              messages=messages, query=query, has_value=violation.has_value,
-                             reads=tuple(dict.fromkeys((*targets.reads, *violation.reads)))))
+                             reads=tuple(dict.fromkeys((*targets.reads, *violation.reads))),
+                             listed=targets.listed))
         for constraint in g.objects(shape, SH.sparql):
             out.append(sparql_check(self.patterns, shape, constraint, targets, path_node, severity,
                                       shape_text))

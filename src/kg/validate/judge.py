@@ -86,7 +86,8 @@ def judge_change(store: Store, shapes: Shapes, added: Sequence[Quad], removed: S
     focus = affected(store, shapes.compiled, changed)
     with store.trial(added, removed) as trial:  # the nodes reached only after the change
         focus = _union(focus, affected(trial.after, shapes.compiled, changed))
-    before = {f.key() for f in _findings(store, shapes.compiled, focus)}
+    before = {f.key() for f in _findings(store, shapes.compiled,
+                                         _present(store, shapes.compiled, focus))}
     seeds = delta.nodes()
     old_fallback = {f.key() for f in _fallback(store, shapes, seeds)}
     with store.trial(added, removed) as trial:
@@ -99,6 +100,24 @@ def judge_change(store: Store, shapes: Shapes, added: Sequence[Quad], removed: S
         if commit is not None and report.conforms:
             commit(trial)
     return report
+
+
+def _present(store: Store, compiled: CompiledShapes, focus: list[Focus]) -> list[Focus]:
+    """``focus`` without the nodes that occur in no fact of ``store`` (nodes the change brings),
+    for the checks whose focus nodes all occur in facts: before the change such a node was no
+    focus node, so it had no results."""
+    wanted = {n for check, nodes in zip(compiled.checks, focus, strict=True)
+              if nodes and not check.listed for n in nodes if not isinstance(n, BlankNode)}
+    found: set[Term] = set()
+    ordered = sorted(wanted, key=str)
+    for begin in range(0, len(ordered), BATCH):
+        values = " ".join(str(n) for n in ordered[begin:begin + BATCH])
+        result = store.query(f"SELECT ?n WHERE {{ VALUES ?n {{ {values} }} "
+                             "FILTER(EXISTS { ?n ?p ?o } || EXISTS { ?s ?p ?n }) }")
+        found.update(n for (n,) in result.rows if n is not None)
+    absent = wanted - found
+    return [nodes if nodes is None or check.listed else nodes - absent
+            for check, nodes in zip(compiled.checks, focus, strict=True)]
 
 
 def _union(first: list[Focus], second: list[Focus]) -> list[Focus]:

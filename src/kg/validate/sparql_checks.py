@@ -43,7 +43,7 @@ def sparql_check(patterns: Patterns, shape: Node, constraint: Node, targets: Tar
     return Check(shape=shape_text, component=sh("SPARQLConstraintComponent"),
                  severity=severity, path=render_path(g, path_node), messages=messages,
                  query=query, has_value=True,
-                 reads=(*targets.reads, *constraint_reads(declared + text)))
+                 reads=(*targets.reads, *constraint_reads(declared + text)), listed=targets.listed)
 
 
 def _prebound(text: str, path: str | None) -> str:
