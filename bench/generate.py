@@ -43,22 +43,60 @@ SCHEMA = "https://schema.org/"
 COUNTRIES = 20
 SITES_PER_MISSION = 5
 PEOPLE_PER_MISSION = 2
-SITE_KINDS = (("Technopark", "technopark", "Technopark"),
-              ("FreeEconomicZone", "free-economic-zone", "FEZ"),
-              ("IndustrialPark", "industrial-park", "Industrial Park"))
+SITE_KINDS = (
+    ("Technopark", "technopark", "Technopark"),
+    ("FreeEconomicZone", "free-economic-zone", "FEZ"),
+    ("IndustrialPark", "industrial-park", "Industrial Park"),
+)
 
 #: every kind of violation the generator can inject (one per constraint the shapes check)
 VIOLATIONS = (
-    "minCount", "maxCount", "datatype", "nodeKind", "class", "in", "node-hasValue",
-    "uniqueLang", "qualifiedMinCount", "minInclusive", "lessThanOrEquals", "or",
-    "sparql-inverse", "sparql-claim-creator", "sparql-verbatim", "sparql-sentence-number",
-    "sparql-location", "sparql-participant", "sparql-acyclic", "maxCount-sentenceText",
-    "sparql-quote-sentence", "sparql-year-invented", "sparql-part-of", "sparql-group-counterparty",
+    "minCount",
+    "maxCount",
+    "datatype",
+    "nodeKind",
+    "class",
+    "in",
+    "node-hasValue",
+    "uniqueLang",
+    "qualifiedMinCount",
+    "minInclusive",
+    "lessThanOrEquals",
+    "or",
+    "sparql-inverse",
+    "sparql-claim-creator",
+    "sparql-verbatim",
+    "sparql-sentence-number",
+    "sparql-location",
+    "sparql-participant",
+    "sparql-acyclic",
+    "maxCount-sentenceText",
+    "sparql-quote-sentence",
+    "sparql-year-invented",
+    "sparql-part-of",
+    "sparql-group-counterparty",
 )
 
-WORDS = ("cooperation", "industrial", "technology", "investment", "export", "partnership",
-         "innovation", "logistics", "engineering", "residents", "sovereignty", "production",
-         "business", "development", "infrastructure", "agreement", "network", "support")
+WORDS = (
+    "cooperation",
+    "industrial",
+    "technology",
+    "investment",
+    "export",
+    "partnership",
+    "innovation",
+    "logistics",
+    "engineering",
+    "residents",
+    "sovereignty",
+    "production",
+    "business",
+    "development",
+    "infrastructure",
+    "agreement",
+    "network",
+    "support",
+)
 
 
 def iri(value: str) -> str:
@@ -66,8 +104,7 @@ def iri(value: str) -> str:
 
 
 def _escape(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-            .replace("\r", "\\r"))
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
 
 
 def lit(text: str, lang: str | None = None, datatype: str | None = None) -> str:
@@ -123,8 +160,9 @@ Triple = tuple[str, str, str]
 class Mission:
     """The quads of one mission, built sentence by sentence."""
 
-    def __init__(self, index: int, rng: random.Random, broken: frozenset[str],
-                 link_to: int | None = None) -> None:
+    def __init__(
+        self, index: int, rng: random.Random, broken: frozenset[str], link_to: int | None = None
+    ) -> None:
         self.m = index
         self.rng = rng
         self.broken = broken
@@ -141,8 +179,9 @@ class Mission:
         """The IRI of the sentence graph :meth:`graph` writes next."""
         return iri(f"{KGG}m{self.m}-s{self.sentence + 1:02d}")
 
-    def graph(self, text: str, triples: list[Triple], quoted_from: str | None = None,
-              number: int | None = None) -> None:
+    def graph(
+        self, text: str, triples: list[Triple], quoted_from: str | None = None, number: int | None = None
+    ) -> None:
         """A named graph standing for one sentence of the mission's article."""
         g = self.next_graph()
         self.sentence += 1
@@ -191,9 +230,13 @@ class Mission:
                 (organizer, A, k("Association")),
                 (organizer, sk("prefLabel"), en(f"Association of {self.words(3)} {m}")),
                 (organizer, sk("altLabel"), en(f"A{m}")),
-                (organizer, iri(FOAF + "homepage"),
-                 lit(f"http://a{m}.example.org/") if self.bad("nodeKind")
-                 else iri(f"http://a{m}.example.org/")),
+                (
+                    organizer,
+                    iri(FOAF + "homepage"),
+                    lit(f"http://a{m}.example.org/")
+                    if self.bad("nodeKind")
+                    else iri(f"http://a{m}.example.org/"),
+                ),
                 (delegation, A, k("Delegation")),
                 (delegation, sk("prefLabel"), en(f"Delegation {m}")),
                 (delegation, k("fromCountry"), home_country),
@@ -201,21 +244,23 @@ class Mission:
         self.graph(f"Business mission {m}: results", triples)
 
         total = self.name("agreements-signed")
-        self.graph(f"During the three-day visit the delegation of mission {m} travelled.", [
-            (mission, A, k("BusinessMission")),
-            (mission, k("delegation"), delegation),
-            (mission, k("destinationCountry"), country),
-            (mission, k("durationDays"),
-             lit("3") if self.bad("datatype") else integer(3)),
-            (mission, s("duration"), lit("P3D", datatype=XSD + "duration")),
-            (mission, s("startDate"), lit(f"{year}-{month:02d}-01") if self.bad("or") else start),
-            (mission, s("location"), country),
-            (mission, k("aim"), en(f"strengthen {self.words(2)} ties")),
-            (mission, k("cooperationFramework"), r("union-state")),
-            (total, A, k("AgreementGroup")),
-            (total, sk("prefLabel"), en(f"Cooperation agreements signed during mission {m}")),
-            (total, pv("wasGeneratedBy"), mission),
-        ])
+        self.graph(
+            f"During the three-day visit the delegation of mission {m} travelled.",
+            [
+                (mission, A, k("BusinessMission")),
+                (mission, k("delegation"), delegation),
+                (mission, k("destinationCountry"), country),
+                (mission, k("durationDays"), lit("3") if self.bad("datatype") else integer(3)),
+                (mission, s("duration"), lit("P3D", datatype=XSD + "duration")),
+                (mission, s("startDate"), lit(f"{year}-{month:02d}-01") if self.bad("or") else start),
+                (mission, s("location"), country),
+                (mission, k("aim"), en(f"strengthen {self.words(2)} ties")),
+                (mission, k("cooperationFramework"), r("union-state")),
+                (total, A, k("AgreementGroup")),
+                (total, sk("prefLabel"), en(f"Cooperation agreements signed during mission {m}")),
+                (total, pv("wasGeneratedBy"), mission),
+            ],
+        )
         site_graphs = []
         for i in range(SITES_PER_MISSION):
             site_graphs.append(self.next_graph())
@@ -228,8 +273,10 @@ class Mission:
         self.inference([*site_graphs, count_graph], total)
         if self.bad("sparql-part-of"):
             meeting = self.name("meeting-0")
-            self.graph("The mission was part of a meeting.", [(mission, s("superEvent"), meeting),
-                                                              (meeting, s("subEvent"), mission)])
+            self.graph(
+                "The mission was part of a meeting.",
+                [(mission, s("superEvent"), meeting), (meeting, s("subEvent"), mission)],
+            )
         return self.quads
 
     def inference(self, grounds: list[str], total: str) -> None:
@@ -237,11 +284,16 @@ class Mission:
         g = iri(f"{KGG}m{self.m}-inference-agreements-among-the-total")
         triples: list[Triple] = [
             (g, A, k("Inference")),
-            (g, k("justification"), en("The agreements signed at each site were signed during "
-                                       "the mission, so they are among those counted.")),
+            (
+                g,
+                k("justification"),
+                en(
+                    "The agreements signed at each site were signed during "
+                    "the mission, so they are among those counted."
+                ),
+            ),
             *((g, pv("wasDerivedFrom"), ground) for ground in grounds),
-            *((self.name(f"agreements-{i}"), k("subGroupOf"), total)
-              for i in range(SITES_PER_MISSION)),
+            *((self.name(f"agreements-{i}"), k("subGroupOf"), total) for i in range(SITES_PER_MISSION)),
         ]
         self.quads.extend(f"{a} {b} {c} {g} .\n" for a, b, c in triples)
 
@@ -249,8 +301,7 @@ class Mission:
         g = iri(f"{KGG}m{self.m}-reference")
         triples: list[Triple] = [
             (g, A, k("ReferenceRecord")),
-            (g, k("sentenceText"), en(f"The article of mission {self.m} is on news.example.org."
-                                      )),
+            (g, k("sentenceText"), en(f"The article of mission {self.m} is on news.example.org.")),
             (g, pv("wasDerivedFrom"), r("source-news-example-org")),
             (self.article, A, s("NewsArticle")),
             (self.article, s("url"), iri(f"http://news.example.org/m{self.m}")),
@@ -274,15 +325,18 @@ class Mission:
             site_type = iri(KGST + SITE_KINDS[(m + i + 1) % len(SITE_KINDS)][1])
         triples: list[Triple] = [
             (org, A, k(cls)),
-            (org, sk("prefLabel"), lit(label, "ru" if first and self.bad("qualifiedMinCount")
-                                       else "en")),
+            (org, sk("prefLabel"), lit(label, "ru" if first and self.bad("qualifiedMinCount") else "en")),
             (org, sk("prefLabel"), lit(f"{label} (ru)", "ru")),
             (org, o("hasSite"), site),
             (site, A, k("InfrastructureSite")),
             (site, k("siteType"), site_type),
-            (site, s("containedInPlace"),
-             r(f"country-{(int(country[len(KGR) + 9:-1]) + 1) % COUNTRIES}")
-             if first and self.bad("sparql-location") else country),
+            (
+                site,
+                s("containedInPlace"),
+                r(f"country-{(int(country[len(KGR) + 9 : -1]) + 1) % COUNTRIES}")
+                if first and self.bad("sparql-location")
+                else country,
+            ),
             (site, sk("prefLabel"), en(label)),
             (visit, A, k("SiteVisit")),
             (visit, s("location"), org if first and self.bad("class") else site),
@@ -290,8 +344,11 @@ class Mission:
             (visit, s("superEvent"), mission),
             (visit, s("startDate"), start),
             (visit, sk("prefLabel"), en(f"Visit to {label}")),
-            *([(visit, k("dateWithoutYear"), lit(f"--{start[6:11]}", datatype=XSD + "gMonthDay"))]
-              if first and self.bad("sparql-year-invented") else []),
+            *(
+                [(visit, k("dateWithoutYear"), lit(f"--{start[6:11]}", datatype=XSD + "gMonthDay"))]
+                if first and self.bad("sparql-year-invented")
+                else []
+            ),
             (mission, s("subEvent"), visit),
             (meeting, A, k("Meeting")),
             (meeting, k("missionDay"), integer(0 if first and self.bad("minInclusive") else i + 1)),
@@ -323,10 +380,13 @@ class Mission:
             triples.append((org, sk("prefLabel"), lit(f"{label} (ru), again", "ru")))
         if first and self.bad("node-hasValue"):
             odd = self.name("odd-site-type")
-            triples += [(site, k("siteType"), odd), (odd, A, sk("Concept")),
-                        (odd, sk("prefLabel"), en("odd site type")),
-                        (odd, sk("inScheme"), r("other-scheme")),
-                        (odd, sk("definition"), en("A site type of no known scheme."))]
+            triples += [
+                (site, k("siteType"), odd),
+                (odd, A, sk("Concept")),
+                (odd, sk("prefLabel"), en("odd site type")),
+                (odd, sk("inScheme"), r("other-scheme")),
+                (odd, sk("definition"), en("A site type of no known scheme.")),
+            ]
             triples += [(r("other-scheme"), A, sk("ConceptScheme"))]
         self.graph(f"The delegation visited {label} and signed agreements.", triples)
 
@@ -366,8 +426,7 @@ class Mission:
             (quote, s("text"), en(quoted)),
             (claim, A, k("Claim")),
             (claim, k("statedIn"), quote),
-            (claim, s("creator"), other if i == 0 and self.bad("sparql-claim-creator")
-             else person),
+            (claim, s("creator"), other if i == 0 and self.bad("sparql-claim-creator") else person),
             (claim, s("about"), mission),
             (claim, s("text"), en(claim_text)),
             (claim, sk("prefLabel"), en(f"Claim {self.m}-{i}")),
@@ -428,8 +487,10 @@ def shared() -> list[str]:
         (r("union-state"), k("memberState"), r("country-1")),
     ]
     for c in range(COUNTRIES):
-        triples += [(r(f"country-{c}"), A, s("Country")),
-                    (r(f"country-{c}"), sk("prefLabel"), en(f"Country {c}"))]
+        triples += [
+            (r(f"country-{c}"), A, s("Country")),
+            (r(f"country-{c}"), sk("prefLabel"), en(f"Country {c}")),
+        ]
     return [f"{a} {b} {c} {g} .\n" for a, b, c in triples]
 
 
@@ -438,12 +499,10 @@ def vocabulary() -> list[str]:
     from kg.project import ProjectFiles, find_root, ontology_quads
 
     files = ProjectFiles(find_root(Path(__file__).resolve().parent.parent))
-    return [f"{q.subject} {q.predicate} {q.object} {q.graph_name} .\n"
-            for q in ontology_quads(files)]
+    return [f"{q.subject} {q.predicate} {q.object} {q.graph_name} .\n" for q in ontology_quads(files)]
 
 
-def missions(seed: int, violations: float, first: int = 0, link_to: int | None = None
-             ) -> Iterator[list[str]]:
+def missions(seed: int, violations: float, first: int = 0, link_to: int | None = None) -> Iterator[list[str]]:
     """The quads of mission ``first``, ``first + 1``, ... (endless)."""
     index = first
     while True:
@@ -453,8 +512,16 @@ def missions(seed: int, violations: float, first: int = 0, link_to: int | None =
         index += 1
 
 
-def generate(triples: int, seed: int, violations: float, write: Callable[[str], object],
-             *, header: bool = True, first: int = 0, link_to: int | None = None) -> tuple[int, int]:
+def generate(
+    triples: int,
+    seed: int,
+    violations: float,
+    write: Callable[[str], object],
+    *,
+    header: bool = True,
+    first: int = 0,
+    link_to: int | None = None,
+) -> tuple[int, int]:
     """Write at least ``triples`` quads (whole missions). Returns (quads, missions)."""
     count = 0
     if header:
@@ -486,22 +553,39 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--triples", type=parse_size, required=True, help="e.g. 100k, 1M")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--violations", type=float, default=0.0,
-                        help="probability, per mission and kind, of an injected violation")
+    parser.add_argument(
+        "--violations",
+        type=float,
+        default=0.0,
+        help="probability, per mission and kind, of an injected violation",
+    )
     parser.add_argument("--output", type=Path, help="N-Quads file (default: standard output)")
-    parser.add_argument("--first-mission", type=int, default=0,
-                        help="number of the first mission (a later batch, e.g. a change)")
-    parser.add_argument("--link-to", type=int,
-                        help="reuse the organizer and delegation of this existing mission")
-    parser.add_argument("--no-header", action="store_true",
-                        help="leave out the vocabulary and the shared countries")
+    parser.add_argument(
+        "--first-mission",
+        type=int,
+        default=0,
+        help="number of the first mission (a later batch, e.g. a change)",
+    )
+    parser.add_argument(
+        "--link-to", type=int, help="reuse the organizer and delegation of this existing mission"
+    )
+    parser.add_argument(
+        "--no-header", action="store_true", help="leave out the vocabulary and the shared countries"
+    )
     args = parser.parse_args(argv)
     sink: TextIO
-    with (args.output.open("w", encoding="utf-8", buffering=1 << 20) if args.output
-          else nullcontext(sys.stdout)) as sink:
-        quads, count = generate(args.triples, args.seed, args.violations, sink.write,
-                                header=not args.no_header, first=args.first_mission,
-                                link_to=args.link_to)
+    with (
+        args.output.open("w", encoding="utf-8", buffering=1 << 20) if args.output else nullcontext(sys.stdout)
+    ) as sink:
+        quads, count = generate(
+            args.triples,
+            args.seed,
+            args.violations,
+            sink.write,
+            header=not args.no_header,
+            first=args.first_mission,
+            link_to=args.link_to,
+        )
     print(f"{quads} quads, {count} missions", file=sys.stderr)
     return 0
 

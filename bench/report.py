@@ -9,50 +9,50 @@ from typing import Any
 #: when it is missed)
 WHY_MISSED = {
     "load": "The facts view is extra work that raw `bulk_load` does not do: each distinct "
-            "triple is written a second time, into the three default-graph indexes (a quad "
-            "goes into six), so Oxigraph's bulk loader encodes, sorts and writes about 1.5 "
-            "times the index entries, and pyoxigraph offers no way to feed one Rust parse to "
-            "both (its `bulk_load(path=...)` reads the file in Rust, but writes each quad "
-            "once). Measured ways to build the view: in the same bulk stream (what `kg load` "
-            "does, the fastest), with a second bulk pass over the file (slower: the terms are "
-            "encoded and their strings written again), or with a CONSTRUCT written to "
-            "N-Triples and bulk-loaded (slower still). Against raw pyoxigraph doing the same "
-            "work (row `raw + facts view`), kg also parses through its input guards and hands "
-            "the loader chunks of 500,000 quads and facts, which keeps the load near 0.9 GB "
-            "where one unbroken stream takes about 2 GB at 1M quads.",
+    "triple is written a second time, into the three default-graph indexes (a quad "
+    "goes into six), so Oxigraph's bulk loader encodes, sorts and writes about 1.5 "
+    "times the index entries, and pyoxigraph offers no way to feed one Rust parse to "
+    "both (its `bulk_load(path=...)` reads the file in Rust, but writes each quad "
+    "once). Measured ways to build the view: in the same bulk stream (what `kg load` "
+    "does, the fastest), with a second bulk pass over the file (slower: the terms are "
+    "encoded and their strings written again), or with a CONSTRUCT written to "
+    "N-Triples and bulk-loaded (slower still). Against raw pyoxigraph doing the same "
+    "work (row `raw + facts view`), kg also parses through its input guards and hands "
+    "the loader chunks of 500,000 quads and facts, which keeps the load near 0.9 GB "
+    "where one unbroken stream takes about 2 GB at 1M quads.",
     "facts-load": "See **load**: the facts view's index writes are Oxigraph's bulk loader's "
-                  "own work, not kg's.",
+    "own work, not kg's.",
     "export": "Reading the store is most of it: every quad read out of RocksDB has its terms "
-              "decoded (a dictionary look-up per IRI and literal), and that alone, graph by "
-              "graph, takes about as long as pyoxigraph's whole `dump`, which reads the same "
-              "way in Rust and writes as it reads. The canonical writer then groups, sorts "
-              "and writes each graph in Python. Holding the ratio would need the sort and the "
-              "writing done in the engine.",
+    "decoded (a dictionary look-up per IRI and literal), and that alone, graph by "
+    "graph, takes about as long as pyoxigraph's whole `dump`, which reads the same "
+    "way in Rust and writes as it reads. The canonical writer then groups, sorts "
+    "and writes each graph in Python. Holding the ratio would need the sort and the "
+    "writing done in the engine.",
     "export-rss": "The process holds the store's engine (RocksDB block cache and tables) "
-                  "besides the writer's bounded buffers.",
+    "besides the writer's bounded buffers.",
     "server-cpu": "Each request still crosses Python three times: uvicorn's HTTP parsing "
-                  "and Starlette's routing and middleware on the event loop, the pickled "
-                  "round trip to a worker, and, in the worker, the query's materialization and "
-                  "serialization; `oxigraph serve` does all of it in Rust.",
+    "and Starlette's routing and middleware on the event loop, the pickled "
+    "round trip to a worker, and, in the worker, the query's materialization and "
+    "serialization; `oxigraph serve` does all of it in Rust.",
     "server-throughput": "See **server-cpu**: on two cores shared by the server, its workers "
-                         "and the clients, throughput follows CPU per request.",
+    "and the clients, throughput follows CPU per request.",
     "server-p99": "See **server-cpu**.",
     "delta": "See the delta table: most of the time is the checks run on the affected focus "
-             "nodes before and after the change, and opening a private checkpoint of the store "
-             "for the trial.",
+    "nodes before and after the change, and opening a private checkpoint of the store "
+    "for the trial.",
     "add": "`kg add` judges the change (as `kg validate` does), then writes a new generation "
-           "(a checkpoint of the store, the change and its facts, flushed) and its files.",
+    "(a checkpoint of the store, the change and its facts, flushed) and its files.",
     "facts-add": "The facts view is maintained per quad: a look-up of the fact in the default "
-                 "graph before it is added (and, for a removal, of every graph that still holds "
-                 "it).",
+    "graph before it is added (and, for a removal, of every graph that still holds "
+    "it).",
     "validate-cli": "The CLI adds the process start-up, the parse of the file into Python and "
-                    "the provenance rules to the compiled checks the API path runs.",
+    "the provenance rules to the compiled checks the API path runs.",
     "validate-pyrudof": "Most of kg's time is Oxigraph evaluating the compiled checks and "
-                        "loading the file into a scratch store with its facts view.",
+    "loading the file into a scratch store with its facts view.",
     "startup": "Start-up is dominated by imports (click, the store seam, pyoxigraph) and the "
-               "parse of the bundled project's files into the in-memory store.",
+    "parse of the bundled project's files into the in-memory store.",
     "rss": "RocksDB's write buffers and the bulk loader's batches (a million quads each, "
-           "several in flight) grow with the store.",
+    "several in flight) grow with the store.",
 }
 
 
@@ -85,10 +85,17 @@ def _seconds(m: Any) -> float | None:
     return None if m is None else m.seconds
 
 
-def write_results(path: Path, machine: dict[str, str], settings: dict[str, Any],
-                  check: dict[str, Any], startup: dict[str, Any], sizes: list[dict[str, Any]],
-                  pyshacl_state: dict[str, Any], elapsed: float,
-                  load_average: dict[str, Any]) -> None:
+def write_results(
+    path: Path,
+    machine: dict[str, str],
+    settings: dict[str, Any],
+    check: dict[str, Any],
+    startup: dict[str, Any],
+    sizes: list[dict[str, Any]],
+    pyshacl_state: dict[str, Any],
+    elapsed: float,
+    load_average: dict[str, Any],
+) -> None:
     labels = [s["label"] for s in sizes]
     head = "| | " + " | ".join(labels) + " |\n|---|" + "---|" * len(labels)
 
@@ -97,8 +104,10 @@ def write_results(path: Path, machine: dict[str, str], settings: dict[str, Any],
 
     before, after = load_average.get("before"), load_average.get("after")
     lines = [
-        "# Benchmark results", "",
-        "Written by `python bench/run.py`; every figure below comes from one run.", "",
+        "# Benchmark results",
+        "",
+        "Written by `python bench/run.py`; every figure below comes from one run.",
+        "",
         f"* **Date:** {machine['date']}",
         f"* **Machine:** {machine['machine']}; Python {machine['python']}",
         f"* **Versions:** {machine['versions']}",
@@ -109,19 +118,25 @@ def write_results(path: Path, machine: dict[str, str], settings: dict[str, Any],
         f"* **Run time:** {elapsed / 60:.1f} min",
     ]
     if before and after:
-        lines.append(f"* **Load average** (1, 5, 15 min) at the start {_loads(before)}, at the "
-                     f"end {_loads(after)}: the machine is shared, and other work running "
-                     "meanwhile slows every figure a little.")
+        lines.append(
+            f"* **Load average** (1, 5, 15 min) at the start {_loads(before)}, at the "
+            f"end {_loads(after)}: the machine is shared, and other work running "
+            "meanwhile slows every figure a little."
+        )
     lines += [
         "",
         "Each operation runs in its own process, and peak RSS is that process's maximum "
         "resident set (`wait4`; a process smaller than the runner, about 45 MiB, reads as the "
         "runner's size, which the kernel counts from the fork). Rows marked *command* are "
         "whole `kg` processes timed from outside (start-up included); the others are timed "
-        "inside the process around the operation.", "",
-        "| size | quads | missions |", "|---|---|---|",
+        "inside the process around the operation.",
+        "",
+        "| size | quads | missions |",
+        "|---|---|---|",
         *[f"| {s['label']} | {s['quads']:,} | {s['missions']:,} |" for s in sizes],
-        "", "## Correctness", "",
+        "",
+        "## Correctness",
+        "",
         f"* Full validation, kg against pySHACL on a {check['size']:,}-quad file with every kind "
         f"of violation injected (rate 0.5): **{check['findings']} findings, identical** (focus, "
         f"path, value, component, severity, shape). Components: "
@@ -129,53 +144,85 @@ def write_results(path: Path, machine: dict[str, str], settings: dict[str, Any],
     ]
     for s in sizes:
         if "findings_identical" in s:
-            lines.append(f"* {s['label']}: kg and pySHACL report the same "
-                         f"{s['findings_identical']} findings.")
+            lines.append(
+                f"* {s['label']}: kg and pySHACL report the same {s['findings_identical']} findings."
+            )
         else:
-            lines.append(f"* {s['label']}: findings not compared with pySHACL "
-                         f"({s['validate_pyshacl'].note}).")
+            lines.append(
+                f"* {s['label']}: findings not compared with pySHACL ({s['validate_pyshacl'].note})."
+            )
         if "export_identical" in s:
-            lines.append(f"* {s['label']}: the streamed canonical TriG export is byte-identical "
-                         f"to the in-memory writer's ({s['export_identical']:,} bytes).")
-    lines.append("* Named queries: the library and raw pyoxigraph return the same number of "
-                 "rows for every query at every size.")
+            lines.append(
+                f"* {s['label']}: the streamed canonical TriG export is byte-identical "
+                f"to the in-memory writer's ({s['export_identical']:,} bytes)."
+            )
+    lines.append(
+        "* Named queries: the library and raw pyoxigraph return the same number of "
+        "rows for every query at every size."
+    )
     for s in sizes:
         for item in s["queries"].get("row_mismatch", []):
             lines.append(f"* {s['label']}: rdflib disagrees on a row count — {item}.")
 
-    lines += ["", "## Start-up (whole process, median)", "",
-              "| command | time |", "|---|---|"]
-    for key, name in (("help", "`kg --help`"), ("query", "`kg query visited-sites` (bundled project)"),
-                      ("oxigraph", "`oxigraph query` (the same query and data)"),
-                      ("python", "`python -c pass`")):
+    lines += ["", "## Start-up (whole process, median)", "", "| command | time |", "|---|---|"]
+    for key, name in (
+        ("help", "`kg --help`"),
+        ("query", "`kg query visited-sites` (bundled project)"),
+        ("oxigraph", "`oxigraph query` (the same query and data)"),
+        ("python", "`python -c pass`"),
+    ):
         m = startup[key]
         lines.append(f"| {name} | {cell(m).split(', ')[0]} |")
-    lines += ["", "Run with the bytecode cache on (`PYTHONDONTWRITEBYTECODE` unset), as an "
-              "installed package runs.", ""]
+    lines += [
+        "",
+        "Run with the bytecode cache on (`PYTHONDONTWRITEBYTECODE` unset), as an installed package runs.",
+        "",
+    ]
 
     lines += ["## Load (N-Quads file → on-disk store)", "", head]
-    for key, name in (("load_cli", "`kg load` (command)"),
-                      ("load_kg", "kg library `DiskStore.load`"),
-                      ("load_kg_nofacts", "kg library, facts view switched off"),
-                      ("load_oxigraph", "raw `pyoxigraph.Store(path).bulk_load`"),
-                      ("load_oxigraph_facts", "raw pyoxigraph + facts view (same bulk stream)"),
-                      ("load_rdflib", "rdflib `Dataset.parse` (memory)")):
+    for key, name in (
+        ("load_cli", "`kg load` (command)"),
+        ("load_kg", "kg library `DiskStore.load`"),
+        ("load_kg_nofacts", "kg library, facts view switched off"),
+        ("load_oxigraph", "raw `pyoxigraph.Store(path).bulk_load`"),
+        ("load_oxigraph_facts", "raw pyoxigraph + facts view (same bulk stream)"),
+        ("load_rdflib", "rdflib `Dataset.parse` (memory)"),
+    ):
         lines.append(row(name, [cell(s.get(key)) for s in sizes]))
-    lines.append(row("`kg load` speed vs raw `bulk_load`", [
-        ratio(_seconds(s["load_oxigraph"]), _seconds(s["load_cli"])) for s in sizes]))
-    lines.append(row("`kg load` speed vs raw + facts view (like for like)", [
-        ratio(_seconds(s["load_oxigraph_facts"]), _seconds(s["load_cli"])) for s in sizes]))
-    lines.append(row("the facts view's cost in kg's load", [
-        _pct(_seconds(s["load_kg"]), _seconds(s["load_kg_nofacts"])) for s in sizes]))
-    lines.append(row("the facts view's cost in raw pyoxigraph", [
-        _pct(_seconds(s["load_oxigraph_facts"]), _seconds(s["load_oxigraph"])) for s in sizes]))
+    lines.append(
+        row(
+            "`kg load` speed vs raw `bulk_load`",
+            [ratio(_seconds(s["load_oxigraph"]), _seconds(s["load_cli"])) for s in sizes],
+        )
+    )
+    lines.append(
+        row(
+            "`kg load` speed vs raw + facts view (like for like)",
+            [ratio(_seconds(s["load_oxigraph_facts"]), _seconds(s["load_cli"])) for s in sizes],
+        )
+    )
+    lines.append(
+        row(
+            "the facts view's cost in kg's load",
+            [_pct(_seconds(s["load_kg"]), _seconds(s["load_kg_nofacts"])) for s in sizes],
+        )
+    )
+    lines.append(
+        row(
+            "the facts view's cost in raw pyoxigraph",
+            [_pct(_seconds(s["load_oxigraph_facts"]), _seconds(s["load_oxigraph"])) for s in sizes],
+        )
+    )
 
     lines += ["", "## Named queries (median; kg library vs raw pyoxigraph)", ""]
     for s in sizes:
         q = s["queries"]
-        lines += [f"### {s['label']}", "",
-                  "| query | rows | kg | pyoxigraph | kg overhead | rdflib | `kg query` command |",
-                  "|---|---|---|---|---|---|---|"]
+        lines += [
+            f"### {s['label']}",
+            "",
+            "| query | rows | kg | pyoxigraph | kg overhead | rdflib | `kg query` command |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for name, m in sorted(q["kg"].items()):
             r = q["rdflib"].get(name, {})
             rd = r.get("seconds")
@@ -187,47 +234,75 @@ def write_results(path: Path, machine: dict[str, str], settings: dict[str, Any],
                 rd_text = f"> {r.get('limit', '?')} s (stopped)"
             else:
                 rd_text = "not run"
-            lines.append(f"| {name} | {m['rows']} | {fmt_s(m['kg'])} | {fmt_s(m['oxigraph'])} "
-                         f"| {100 * (m['kg'] / m['oxigraph'] - 1):+.0f}% | {rd_text} | "
-                         f"{cell(s['queries_cli'].get(name))} |")
+            lines.append(
+                f"| {name} | {m['rows']} | {fmt_s(m['kg'])} | {fmt_s(m['oxigraph'])} "
+                f"| {100 * (m['kg'] / m['oxigraph'] - 1):+.0f}% | {rd_text} | "
+                f"{cell(s['queries_cli'].get(name))} |"
+            )
         lines.append("")
 
     lines += ["## Export (from the on-disk store, to a file)", "", head]
-    for key, name in (("export_trig", "`kg export` canonical TriG (command)"),
-                      ("export_ttl", "`kg export -f ttl` canonical Turtle of the facts (command)"),
-                      ("dump_oxigraph", "pyoxigraph `Store.dump` TriG, not canonical"),
-                      ("export_rdflib_ttl", "rdflib Turtle serializer (graph in memory)")):
+    for key, name in (
+        ("export_trig", "`kg export` canonical TriG (command)"),
+        ("export_ttl", "`kg export -f ttl` canonical Turtle of the facts (command)"),
+        ("dump_oxigraph", "pyoxigraph `Store.dump` TriG, not canonical"),
+        ("export_rdflib_ttl", "rdflib Turtle serializer (graph in memory)"),
+    ):
         lines.append(row(name, [cell(s.get(key)) for s in sizes]))
-    lines.append(row("canonical TriG time vs pyoxigraph's dump", [
-        ratio(_seconds(s.get("export_trig")), _seconds(s.get("dump_oxigraph"))) for s in sizes]))
+    lines.append(
+        row(
+            "canonical TriG time vs pyoxigraph's dump",
+            [ratio(_seconds(s.get("export_trig")), _seconds(s.get("dump_oxigraph"))) for s in sizes],
+        )
+    )
 
     lines += ["", "## Validation", "", head]
-    for key, name in (("validate_cli", "`kg validate --standalone FILE` (command)"),
-                      ("validate_kg", "kg API: file → in-memory store → compiled shapes"),
-                      ("validate_all", "`kg validate --all` on the store (command)"),
-                      ("validate_pyrudof", "pyrudof (Rust), N-Triples file → report"),
-                      ("validate_turbo", "pyshacl-turbo (Rust), N-Triples file → report"),
-                      ("validate_pyshacl", "pySHACL on an `rdflib.Graph`")):
+    for key, name in (
+        ("validate_cli", "`kg validate --standalone FILE` (command)"),
+        ("validate_kg", "kg API: file → in-memory store → compiled shapes"),
+        ("validate_all", "`kg validate --all` on the store (command)"),
+        ("validate_pyrudof", "pyrudof (Rust), N-Triples file → report"),
+        ("validate_turbo", "pyshacl-turbo (Rust), N-Triples file → report"),
+        ("validate_pyshacl", "pySHACL on an `rdflib.Graph`"),
+    ):
         lines.append(row(name, [cell(s.get(key)) for s in sizes]))
-    lines.append(row("findings: kg / pyrudof / pyshacl-turbo", [
-        f"{_extra(s.get('validate_kg'), 'findings')} / {_extra(s.get('validate_pyrudof'), 'findings')}"
-        f" / {_extra(s.get('validate_turbo'), 'findings')}" for s in sizes]))
-    lines += ["", "pyrudof and pyshacl-turbo count their results their own way (a result per "
-              "value, per nested shape); only kg's and pySHACL's findings are compared as sets.",
-              ""]
+    lines.append(
+        row(
+            "findings: kg / pyrudof / pyshacl-turbo",
+            [
+                f"{_extra(s.get('validate_kg'), 'findings')} / "
+                f"{_extra(s.get('validate_pyrudof'), 'findings')} / "
+                f"{_extra(s.get('validate_turbo'), 'findings')}"
+                for s in sizes
+            ],
+        )
+    )
+    lines += [
+        "",
+        "pyrudof and pyshacl-turbo count their results their own way (a result per "
+        "value, per nested shape); only kg's and pySHACL's findings are compared as sets.",
+        "",
+    ]
 
     lines += ["## A change of about 1,000 quads (on the on-disk store)", "", head]
     lines.append(row("change size (quads)", [str(s["change_quads"]) for s in sizes]))
-    lines.append(row("delta validation, API `Project.validate`", [
-        f"{cell(s['delta_kg'])}; first {fmt_s(s['delta_kg'].extra.get('first'))}" for s in sizes]))
+    lines.append(
+        row(
+            "delta validation, API `Project.validate`",
+            [f"{cell(s['delta_kg'])}; first {fmt_s(s['delta_kg'].extra.get('first'))}" for s in sizes],
+        )
+    )
     lines.append(row("`kg validate CHANGE` (command)", [cell(s["delta_cli"]) for s in sizes]))
-    lines.append(row("`kg add CHANGE` (command: judged, written, published)",
-                     [cell(s["add_cli"]) for s in sizes]))
-    lines.append(row("writing the change with its facts view / quads alone", [
-        f"{fmt_s(s['add_facts']['with_facts'])} / {fmt_s(s['add_facts']['quads_only'])}"
-        for s in sizes]))
-    lines.append(row("the facts view's cost in `kg add`", [
-        f"{100 * _facts_add(s):.1f}%" for s in sizes]))
+    lines.append(
+        row("`kg add CHANGE` (command: judged, written, published)", [cell(s["add_cli"]) for s in sizes])
+    )
+    lines.append(
+        row(
+            "writing the change with its facts view / quads alone",
+            [f"{fmt_s(s['add_facts']['with_facts'])} / {fmt_s(s['add_facts']['quads_only'])}" for s in sizes],
+        )
+    )
+    lines.append(row("the facts view's cost in `kg add`", [f"{100 * _facts_add(s):.1f}%" for s in sizes]))
 
     lines += ["", "## SPARQL server on loopback", ""]
     lines += _server_lines(sizes)
@@ -271,21 +346,26 @@ def _server_lines(sizes: list[dict[str, Any]]) -> list[str]:
         if "note" in server:
             out += [f"* {s['label']}: {server['note']}", ""]
             continue
-        out += [f"### {s['label']}: {server['clients']} client processes, "
-                f"{server['seconds']:.0f} s each; queries: {', '.join(server['queries'])}", "",
-                "| server | requests/s | p50 | p99 | errors | server CPU per request | "
-                "client CPU per request | CPUs busy | RSS |",
-                "|---|---|---|---|---|---|---|---|---|"]
+        out += [
+            f"### {s['label']}: {server['clients']} client processes, "
+            f"{server['seconds']:.0f} s each; queries: {', '.join(server['queries'])}",
+            "",
+            "| server | requests/s | p50 | p99 | errors | server CPU per request | "
+            "client CPU per request | CPUs busy | RSS |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
         for name, label in (("kg", "`kg serve`"), ("oxigraph", "`oxigraph serve-read-only`")):
             r = server.get(name, {})
             if "note" in r:
                 out.append(f"| {label} | {' '.join(r['note'].split())} | | | | | | | |")
             else:
-                out.append(f"| {label} | {r['throughput']:.0f} | {r['p50_ms']:.2f} ms | "
-                           f"{r['p99_ms']:.2f} ms | {r['errors']} | "
-                           f"{r['cpu_ms_per_request']:.3f} ms | "
-                           f"{r['client_cpu_ms_per_request']:.3f} ms | {100 * r['cpu_busy']:.0f}% "
-                           f"| {r['rss_mib']:.0f} MiB |")
+                out.append(
+                    f"| {label} | {r['throughput']:.0f} | {r['p50_ms']:.2f} ms | "
+                    f"{r['p99_ms']:.2f} ms | {r['errors']} | "
+                    f"{r['cpu_ms_per_request']:.3f} ms | "
+                    f"{r['client_cpu_ms_per_request']:.3f} ms | {100 * r['cpu_busy']:.0f}% "
+                    f"| {r['rss_mib']:.0f} MiB |"
+                )
         out.append("")
     return out
 
@@ -301,76 +381,125 @@ def _targets(startup: dict[str, Any], sizes: list[dict[str, Any]]) -> tuple[list
         rows.append(f"| {name} | {measured} | {verdict} |")
 
     query, help_, ox, py = (startup[k].seconds for k in ("query", "help", "oxigraph", "python"))
-    target("`kg query visited-sites` ≤ 0.12 s (whole process, median)",
-           f"{fmt_s(query)} (`oxigraph query` {fmt_s(ox)}, `python -c pass` {fmt_s(py)})",
-           query <= 0.12, "startup")
+    target(
+        "`kg query visited-sites` ≤ 0.12 s (whole process, median)",
+        f"{fmt_s(query)} (`oxigraph query` {fmt_s(ox)}, `python -c pass` {fmt_s(py)})",
+        query <= 0.12,
+        "startup",
+    )
     target("`kg --help` ≤ 0.08 s", fmt_s(help_), help_ <= 0.08, "startup")
     for index, s in enumerate(sizes):
         lab = s["label"]
         big = s["quads"] >= 1_000_000
-        cli, raw, raw_facts = (_seconds(s[k]) for k in ("load_cli", "load_oxigraph",
-                                                        "load_oxigraph_facts"))
+        cli, raw, raw_facts = (_seconds(s[k]) for k in ("load_cli", "load_oxigraph", "load_oxigraph_facts"))
         if big and cli and raw and raw_facts:
-            target(f"{lab}: `kg load` ≥ 0.95x raw on-disk `bulk_load`",
-                   f"{raw / cli:.2f}x (like for like, raw + facts view: {raw_facts / cli:.2f}x)",
-                   raw / cli >= 0.95, "load")
+            target(
+                f"{lab}: `kg load` ≥ 0.95x raw on-disk `bulk_load`",
+                f"{raw / cli:.2f}x (like for like, raw + facts view: {raw_facts / cli:.2f}x)",
+                raw / cli >= 0.95,
+                "load",
+            )
             lib, nofacts = _seconds(s["load_kg"]), _seconds(s["load_kg_nofacts"])
             if lib and nofacts:
-                target(f"{lab}: the facts view costs ≤ 15% on load", _pct(lib, nofacts),
-                       lib / nofacts - 1 <= 0.15, "facts-load")
+                target(
+                    f"{lab}: the facts view costs ≤ 15% on load",
+                    _pct(lib, nofacts),
+                    lib / nofacts - 1 <= 0.15,
+                    "facts-load",
+                )
         if index == 0 and s.get("validate_pyrudof") is not None:
             v_cli, v_api = _seconds(s["validate_cli"]), _seconds(s["validate_kg"])
             rudof = _seconds(s["validate_pyrudof"])
             if v_cli and v_api:
-                target(f"{lab}: `kg validate --standalone` (CLI) ≤ 1.5x the API path",
-                       f"{v_cli / v_api:.2f}x", v_cli / v_api <= 1.5, "validate-cli")
+                target(
+                    f"{lab}: `kg validate --standalone` (CLI) ≤ 1.5x the API path",
+                    f"{v_cli / v_api:.2f}x",
+                    v_cli / v_api <= 1.5,
+                    "validate-cli",
+                )
             if v_cli and rudof:
-                target(f"{lab}: CLI standalone ≥ 2x pyrudof's speed", f"{rudof / v_cli:.2f}x",
-                       rudof / v_cli >= 2, "validate-pyrudof")
-            target(f"{lab}: findings identical to pySHACL's",
-                   "identical" if "findings_identical" in s else "not compared (pySHACL not run)",
-                   True if "findings_identical" in s else None, "validation")
+                target(
+                    f"{lab}: CLI standalone ≥ 2x pyrudof's speed",
+                    f"{rudof / v_cli:.2f}x",
+                    rudof / v_cli >= 2,
+                    "validate-pyrudof",
+                )
+            target(
+                f"{lab}: findings identical to pySHACL's",
+                "identical" if "findings_identical" in s else "not compared (pySHACL not run)",
+                True if "findings_identical" in s else None,
+                "validation",
+            )
         if big:
             d = _seconds(s["delta_cli"])
-            target(f"{lab}: delta validation of a 1k change ≤ 2 s (command)",
-                   f"{fmt_s(d)} (API {fmt_s(_seconds(s['delta_kg']))})", d is not None and d <= 2,
-                   "delta")
+            target(
+                f"{lab}: delta validation of a 1k change ≤ 2 s (command)",
+                f"{fmt_s(d)} (API {fmt_s(_seconds(s['delta_kg']))})",
+                d is not None and d <= 2,
+                "delta",
+            )
             a = _seconds(s["add_cli"])
-            target(f"{lab}: `kg add` of 1k quads ≤ 2 s in total", fmt_s(a),
-                   a is not None and a <= 2, "add")
-            target(f"{lab}: the facts view costs ≤ 15% on `kg add`", f"{100 * _facts_add(s):.1f}%",
-                   _facts_add(s) <= 0.15, "facts-add")
+            target(f"{lab}: `kg add` of 1k quads ≤ 2 s in total", fmt_s(a), a is not None and a <= 2, "add")
+            target(
+                f"{lab}: the facts view costs ≤ 15% on `kg add`",
+                f"{100 * _facts_add(s):.1f}%",
+                _facts_add(s) <= 0.15,
+                "facts-add",
+            )
             trig, dump = _seconds(s.get("export_trig")), _seconds(s.get("dump_oxigraph"))
             if trig and dump:
-                target(f"{lab}: canonical export ≤ 1.3x pyoxigraph's dump", f"{trig / dump:.2f}x",
-                       trig / dump <= 1.3, "export")
-        if s["quads"] >= 10_000_000 and s.get("export_trig") is not None \
-                and s["export_trig"].seconds is not None:
+                target(
+                    f"{lab}: canonical export ≤ 1.3x pyoxigraph's dump",
+                    f"{trig / dump:.2f}x",
+                    trig / dump <= 1.3,
+                    "export",
+                )
+        if (
+            s["quads"] >= 10_000_000
+            and s.get("export_trig") is not None
+            and s["export_trig"].seconds is not None
+        ):
             rss = s["export_trig"].rss_mib
-            target(f"{lab}: canonical export peak RSS ≤ 600 MB", f"{rss:.0f} MiB",
-                   rss <= 600 / 1.048576, "export-rss")
+            target(
+                f"{lab}: canonical export peak RSS ≤ 600 MB",
+                f"{rss:.0f} MiB",
+                rss <= 600 / 1.048576,
+                "export-rss",
+            )
         server = s.get("server") or {}
         ours, theirs = server.get("kg", {}), server.get("oxigraph", {})
         if big and "throughput" in ours and "throughput" in theirs:
             c = ours["cpu_ms_per_request"] / theirs["cpu_ms_per_request"]
-            target(f"{lab}: server CPU per cheap request ≤ 2x `oxigraph serve`'s",
-                   f"{c:.2f}x ({ours['cpu_ms_per_request']:.3f} vs "
-                   f"{theirs['cpu_ms_per_request']:.3f} ms)", c <= 2, "server-cpu")
+            target(
+                f"{lab}: server CPU per cheap request ≤ 2x `oxigraph serve`'s",
+                f"{c:.2f}x ({ours['cpu_ms_per_request']:.3f} vs {theirs['cpu_ms_per_request']:.3f} ms)",
+                c <= 2,
+                "server-cpu",
+            )
             t = ours["throughput"] / theirs["throughput"]
-            target(f"{lab}: server throughput ≥ 0.8x `oxigraph serve`'s", f"{t:.2f}x",
-                   t >= 0.8, "server-throughput")
+            target(
+                f"{lab}: server throughput ≥ 0.8x `oxigraph serve`'s",
+                f"{t:.2f}x",
+                t >= 0.8,
+                "server-throughput",
+            )
             p = ours["p99_ms"] / theirs["p99_ms"]
-            target(f"{lab}: server p99 ≤ 2x `oxigraph serve`'s", f"{p:.2f}x", p <= 2,
-                   "server-p99")
+            target(f"{lab}: server p99 ≤ 2x `oxigraph serve`'s", f"{p:.2f}x", p <= 2, "server-p99")
         if s["quads"] >= 10_000_000:
             peaks = _peaks(s)
             worst = max(peaks, key=lambda item: item[1])
-            target(f"{lab}: every step's peak RSS ≤ 2 GB",
-                   f"highest: {worst[0]}, {worst[1]:.0f} MiB", worst[1] <= 2000 / 1.048576, "rss")
+            target(
+                f"{lab}: every step's peak RSS ≤ 2 GB",
+                f"highest: {worst[0]}, {worst[1]:.0f} MiB",
+                worst[1] <= 2000 / 1.048576,
+                "rss",
+            )
     if not any(s["quads"] >= 10_000_000 for s in sizes):
-        rows.append("| 10M: end to end within 2 GB; delta, add, export | not run here "
-                    "(`python bench/run.py --sizes 10M --repetitions 1 --output "
-                    "bench/RESULTS-10M.md`) | — |")
+        rows.append(
+            "| 10M: end to end within 2 GB; delta, add, export | not run here "
+            "(`python bench/run.py --sizes 10M --repetitions 1 --output "
+            "bench/RESULTS-10M.md`) | — |"
+        )
     return rows, missed
 
 
@@ -408,9 +537,17 @@ def main() -> None:
                 out[k] = v
         return out
 
-    write_results(source.with_suffix(".md"), raw["machine"], raw["settings"], raw["check"],
-                  measures(raw["startup"]), [measures(s) for s in raw["sizes"]], raw["pyshacl"],
-                  float(raw.get("elapsed", 0)), raw.get("load", {}))
+    write_results(
+        source.with_suffix(".md"),
+        raw["machine"],
+        raw["settings"],
+        raw["check"],
+        measures(raw["startup"]),
+        [measures(s) for s in raw["sizes"]],
+        raw["pyshacl"],
+        float(raw.get("elapsed", 0)),
+        raw.get("load", {}),
+    )
 
 
 if __name__ == "__main__":

@@ -29,8 +29,9 @@ def free_port() -> int:
 def kg_serve_available() -> str | None:
     """Why ``kg serve`` cannot be measured, or ``None`` if it can."""
     try:
-        done = subprocess.run(["kg", "serve", "--help"], capture_output=True, text=True,
-                              check=False, timeout=60)
+        done = subprocess.run(
+            ["kg", "serve", "--help"], capture_output=True, text=True, check=False, timeout=60
+        )
     except (OSError, subprocess.TimeoutExpired) as error:
         return f"kg serve cannot start ({error})"
     if done.returncode != 0 or "not available" in done.stdout + done.stderr:
@@ -54,8 +55,12 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], limit: float = 120.0)
     raise RuntimeError(f"{url} did not answer within {limit:.0f} s")
 
 
-def _client(url: str, queries: list[str], stop_at: float, offset: int,
-            ) -> tuple[list[float], int, float]:
+def _client(
+    url: str,
+    queries: list[str],
+    stop_at: float,
+    offset: int,
+) -> tuple[list[float], int, float]:
     """One client process: a keep-alive connection, queries in turn until ``stop_at`` (wall
     clock); its latencies, its errors and the CPU seconds it used."""
     import http.client
@@ -95,8 +100,7 @@ def _cpu_seconds(processes: list[Any]) -> float:
     return total
 
 
-def hammer(url: str, queries: list[str], seconds: float, clients: int,
-           server: Any) -> dict[str, Any]:
+def hammer(url: str, queries: list[str], seconds: float, clients: int, server: Any) -> dict[str, Any]:
     """``clients`` client processes for ``seconds``; throughput, latencies, and the CPU time
     the server (with its workers) and the clients used per request."""
     import multiprocessing
@@ -123,7 +127,9 @@ def hammer(url: str, queries: list[str], seconds: float, clients: int,
         except psutil.Error:
             continue
     return {
-        "requests": count, "errors": errors, "throughput": count / elapsed,
+        "requests": count,
+        "errors": errors,
+        "throughput": count / elapsed,
         "p50_ms": 1000 * statistics.median(latencies) if latencies else None,
         "p99_ms": 1000 * latencies[int(0.99 * (count - 1))] if latencies else None,
         "cpu_ms_per_request": 1000 * server_cpu / count if count else None,
@@ -133,8 +139,7 @@ def hammer(url: str, queries: list[str], seconds: float, clients: int,
     }
 
 
-def run_server(argv: list[str], url: str, queries: list[str], seconds: float,
-               clients: int) -> dict[str, Any]:
+def run_server(argv: list[str], url: str, queries: list[str], seconds: float, clients: int) -> dict[str, Any]:
     import psutil
 
     process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -152,16 +157,21 @@ def run_server(argv: list[str], url: str, queries: list[str], seconds: float,
             process.wait()
 
 
-def measure_servers(kg_dir: Path, ox_dir: Path, named: dict[str, Any], seconds: float,
-                    clients: int, kg: list[str] | None = None) -> dict[str, Any]:
+def measure_servers(
+    kg_dir: Path,
+    ox_dir: Path,
+    named: dict[str, Any],
+    seconds: float,
+    clients: int,
+    kg: list[str] | None = None,
+) -> dict[str, Any]:
     """Both servers under the same load; the query mix is the named queries that the library
     answers in under half a millisecond at this size (slower ones would measure the engine, not
     the server). ``kg serve`` may give every worker to the one client address the load comes
     from (``--client-workers``), as ``oxigraph serve`` shares nothing out."""
     cheap = sorted((q["kg"], name) for name, q in named.items() if q["kg"] < 0.0005)
     queries = [named[name]["text"] for _, name in cheap]
-    out: dict[str, Any] = {"queries": [name for _, name in cheap], "clients": clients,
-                           "seconds": seconds}
+    out: dict[str, Any] = {"queries": [name for _, name in cheap], "clients": clients, "seconds": seconds}
     if not queries:
         out["note"] = "not measured: no named query answers in under 0.5 ms at this size"
         return out
@@ -171,17 +181,43 @@ def measure_servers(kg_dir: Path, ox_dir: Path, named: dict[str, Any], seconds: 
     else:
         port = free_port()
         try:
-            out["kg"] = run_server([*(kg or ["kg"]), "--store", str(kg_dir), "serve", "--port",
-                                    str(port), "--workers", "2", "--client-workers", "2"],
-                                   f"http://127.0.0.1:{port}/sparql", queries, seconds, clients)
+            out["kg"] = run_server(
+                [
+                    *(kg or ["kg"]),
+                    "--store",
+                    str(kg_dir),
+                    "serve",
+                    "--port",
+                    str(port),
+                    "--workers",
+                    "2",
+                    "--client-workers",
+                    "2",
+                ],
+                f"http://127.0.0.1:{port}/sparql",
+                queries,
+                seconds,
+                clients,
+            )
         except RuntimeError as error:
             out["kg"] = {"note": f"not measured: {error}"}
     port = free_port()
     try:
         out["oxigraph"] = run_server(
-            ["oxigraph", "serve-read-only", "--location", str(ox_dir), "--bind",
-             f"127.0.0.1:{port}", "--union-default-graph"],
-            f"http://127.0.0.1:{port}/query", queries, seconds, clients)
+            [
+                "oxigraph",
+                "serve-read-only",
+                "--location",
+                str(ox_dir),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--union-default-graph",
+            ],
+            f"http://127.0.0.1:{port}/query",
+            queries,
+            seconds,
+            clients,
+        )
     except (RuntimeError, OSError) as error:
         out["oxigraph"] = {"note": f"not measured: {error}"}
     return out

@@ -44,14 +44,20 @@ PARAM_VALUES = {
     "text": "technopark",
 }
 #: by type, for any other required parameter
-TYPE_VALUES = {"iri": "https://kg.example.org/id/actp-rf-business-mission-results.mission",
-               "string": "mission", "integer": "1", "boolean": "true", "date": "2024-01-01"}
+TYPE_VALUES = {
+    "iri": "https://kg.example.org/id/actp-rf-business-mission-results.mission",
+    "string": "mission",
+    "integer": "1",
+    "boolean": "true",
+    "date": "2024-01-01",
+}
 
 
 def query_params(named: NamedQuery) -> dict[str, str]:
     """Values for the parameters a named query requires; the others keep their defaults."""
-    return {p.name: PARAM_VALUES.get(p.name, TYPE_VALUES.get(p.type, "x"))
-            for p in named.parameters if p.required}
+    return {
+        p.name: PARAM_VALUES.get(p.name, TYPE_VALUES.get(p.type, "x")) for p in named.parameters if p.required
+    }
 
 
 def clock(action: Callable[[], Any]) -> tuple[float, Any]:
@@ -95,6 +101,7 @@ def load_kg_without_facts(path: str, directory: str) -> dict[str, Any]:
 def load_oxigraph_with_facts(path: str, directory: str) -> dict[str, Any]:
     """Raw pyoxigraph doing the work of kg's load: every quad, and its triple in the default
     graph, in one bulk stream."""
+
     def run() -> int:
         store = pyoxigraph.Store(directory)
         facts = pyoxigraph.DefaultGraph()
@@ -157,11 +164,20 @@ def queries_kg(path: str, repetitions: str) -> dict[str, Any]:
             seconds, result = clock(lambda n=name, p=params: proj.query(n, p))  # type: ignore[misc]
             lib_times.append(seconds)
             rows = len(result.rows)
-            seconds, raw_rows = clock(lambda t=text: _touch(  # type: ignore[misc]
-                raw.query(t, use_default_graph_as_union=True)))
+            seconds, raw_rows = clock(
+                lambda t=text: _touch(  # type: ignore[misc]
+                    raw.query(t, use_default_graph_as_union=True)
+                )
+            )
             raw_times.append(seconds)
-        out[name] = {"kg": statistics.median(lib_times), "oxigraph": statistics.median(raw_times),
-                     "rows": rows, "raw_rows": raw_rows, "text": text, "params": params}
+        out[name] = {
+            "kg": statistics.median(lib_times),
+            "oxigraph": statistics.median(raw_times),
+            "rows": rows,
+            "raw_rows": raw_rows,
+            "text": text,
+            "params": params,
+        }
     return {"queries": out}
 
 
@@ -174,8 +190,12 @@ def bundled_store(directory: str) -> dict[str, Any]:
     files = ProjectFiles(bundled_root())
     store = pyoxigraph.Store(directory)
     facts = pyoxigraph.DefaultGraph()
-    store.bulk_extend({pyoxigraph.Quad(q.subject, q.predicate, q.object, facts): None
-                       for q in [*ontology_quads(files), *data_quads(files)]})
+    store.bulk_extend(
+        {
+            pyoxigraph.Quad(q.subject, q.predicate, q.object, facts): None
+            for q in [*ontology_quads(files), *data_quads(files)]
+        }
+    )
     store.flush()
     named = Project(files, EmbeddedStore()).named_query("visited-sites")
     return {"seconds": 0.0, "visited-sites": sparql_prologue() + bind(named.text, named.bindings({}))}
@@ -241,8 +261,11 @@ def export_rdflib(path: str, fmt: str) -> dict[str, Any]:
         seconds, data = clock(lambda: graph.serialize(format="turtle"))
     else:
         context = json.loads((ROOT / "ontology" / "context.jsonld").read_text())
-        seconds, data = clock(lambda: graph.serialize(
-            format="json-ld", context=context.get("@context", context), auto_compact=True))
+        seconds, data = clock(
+            lambda: graph.serialize(
+                format="json-ld", context=context.get("@context", context), auto_compact=True
+            )
+        )
     return {"seconds": seconds, "bytes": len(data.encode())}
 
 
@@ -259,8 +282,12 @@ def validate_kg(path: str, out: str) -> dict[str, Any]:
     report = validate_store(store, proj.shapes, proj.compiled_shapes)
     end = time.perf_counter()
     Path(out).write_text(json.dumps(_keys(report.findings)))
-    return {"seconds": end - start, "validate_seconds": end - loaded,
-            "findings": len(report.findings), "fallback": report.fallback_note}
+    return {
+        "seconds": end - start,
+        "validate_seconds": end - loaded,
+        "findings": len(report.findings),
+        "fallback": report.fallback_note,
+    }
 
 
 def validate_pyshacl(path: str, out: str) -> dict[str, Any]:
@@ -277,8 +304,9 @@ def validate_pyshacl(path: str, out: str) -> dict[str, Any]:
 def union_ntriples(path: str, out: str) -> dict[str, Any]:
     """The triples of an N-Quads file as N-Triples (the data graph the SHACL peers validate)."""
     quads = pyoxigraph.parse(path=path, format=pyoxigraph.RdfFormat.N_QUADS)
-    seconds, _ = clock(lambda: pyoxigraph.serialize((q.triple for q in quads), out,
-                                                    format=pyoxigraph.RdfFormat.N_TRIPLES))
+    seconds, _ = clock(
+        lambda: pyoxigraph.serialize((q.triple for q in quads), out, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    )
     return {"seconds": seconds}
 
 
@@ -302,8 +330,11 @@ def validate_pyshacl_turbo(path: str) -> dict[str, Any]:
 
     def run() -> int:
         _conforms, results, _text = pyshacl_turbo.validate(
-            path, shacl_graph=str(ROOT / "ontology" / "shapes.ttl"), data_graph_format="nt",
-            shacl_graph_format="turtle")
+            path,
+            shacl_graph=str(ROOT / "ontology" / "shapes.ttl"),
+            data_graph_format="nt",
+            shacl_graph_format="turtle",
+        )
         shacl = rdflib.Namespace("http://www.w3.org/ns/shacl#")
         return len(set(results.subjects(rdflib.RDF.type, shacl.ValidationResult)))
 
@@ -323,8 +354,10 @@ def add_facts_cost(directory: str, change: str, scratch: str) -> dict[str, Any]:
     store = DiskStore(Path(directory), read_only=True)
     quads = parse_file(Path(change), N_QUADS.extension)
     times = {}
-    for name, write in (("with_facts", lambda e: oxi.apply(e, quads, [])),
-                        ("quads_only", lambda e: e.extend([stored_quad(q) for q in quads]))):
+    for name, write in (
+        ("with_facts", lambda e: oxi.apply(e, quads, [])),
+        ("quads_only", lambda e: e.extend([stored_quad(q) for q in quads])),
+    ):
         runs = []
         for _ in range(3):
             shutil.rmtree(scratch, ignore_errors=True)
@@ -345,19 +378,34 @@ def delta_kg(directory: str, change: str, repetitions: str) -> dict[str, Any]:
         seconds, report = clock(lambda: proj.validate([change]))
         times.append(seconds)
     assert report is not None
-    return {"seconds": statistics.median(times), "first": times[0],
-            "findings": len(report.findings), "fallback": report.fallback_note}
+    return {
+        "seconds": statistics.median(times),
+        "first": times[0],
+        "findings": len(report.findings),
+        "fallback": report.fallback_note,
+    }
 
 
 TASKS: dict[str, Callable[..., dict[str, Any]]] = {
-    "load-kg": load_kg, "load-kg-without-facts": load_kg_without_facts,
-    "load-oxigraph": load_oxigraph, "load-oxigraph-with-facts": load_oxigraph_with_facts,
-    "load-rdflib": load_rdflib, "queries-kg": queries_kg, "queries-rdflib": queries_rdflib,
-    "dump-oxigraph": dump_oxigraph, "export-check": export_check, "export-kg": export_kg,
-    "export-rdflib": export_rdflib, "validate-kg": validate_kg, "validate-pyshacl": validate_pyshacl,
-    "union-ntriples": union_ntriples, "validate-pyrudof": validate_pyrudof,
-    "validate-pyshacl-turbo": validate_pyshacl_turbo, "delta-kg": delta_kg,
-    "add-facts-cost": add_facts_cost, "bundled-store": bundled_store,
+    "load-kg": load_kg,
+    "load-kg-without-facts": load_kg_without_facts,
+    "load-oxigraph": load_oxigraph,
+    "load-oxigraph-with-facts": load_oxigraph_with_facts,
+    "load-rdflib": load_rdflib,
+    "queries-kg": queries_kg,
+    "queries-rdflib": queries_rdflib,
+    "dump-oxigraph": dump_oxigraph,
+    "export-check": export_check,
+    "export-kg": export_kg,
+    "export-rdflib": export_rdflib,
+    "validate-kg": validate_kg,
+    "validate-pyshacl": validate_pyshacl,
+    "union-ntriples": union_ntriples,
+    "validate-pyrudof": validate_pyrudof,
+    "validate-pyshacl-turbo": validate_pyshacl_turbo,
+    "delta-kg": delta_kg,
+    "add-facts-cost": add_facts_cost,
+    "bundled-store": bundled_store,
 }
 
 if __name__ == "__main__":

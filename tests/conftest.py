@@ -46,8 +46,9 @@ def project_dir(tmp_path: Path) -> Path:
     return target
 
 
-def run_kg(*args: str | Path, cwd: Path | None = None, input: str | None = None,
-           env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_kg(
+    *args: str | Path, cwd: Path | None = None, input: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the ``kg`` command line in this process (as ``kg.cli.main``, with its standard
     streams, environment and working directory swapped in) and capture its output. Not for
     threads: use :func:`run_kg_process` there, and where a real process matters."""
@@ -70,17 +71,25 @@ def run_kg(*args: str | Path, cwd: Path | None = None, input: str | None = None,
             sys.stdout.flush()
             sys.stderr.flush()
         out, err = streams[0].getvalue(), streams[1].getvalue()
-    return subprocess.CompletedProcess([*KG, *argv], code, out.decode("utf-8", "replace"),
-                                       err.decode("utf-8", "replace"))
+    return subprocess.CompletedProcess(
+        [*KG, *argv], code, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
+    )
 
 
-def run_kg_process(*args: str | Path, cwd: Path | None = None, input: str | None = None,
-                   env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_kg_process(
+    *args: str | Path, cwd: Path | None = None, input: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the ``kg`` command line in a subprocess and capture its output."""
     full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
     return subprocess.run(
-        [*KG, *map(str, args)], cwd=cwd or ROOT, input=input, capture_output=True,
-        text=True, env=full_env, timeout=300, check=False,
+        [*KG, *map(str, args)],
+        cwd=cwd or ROOT,
+        input=input,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=300,
+        check=False,
     )
 
 
@@ -91,5 +100,4 @@ def kg_cli() -> Iterator[object]:
 
 def tree_bytes(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` with its bytes, to prove nothing changed."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file()}
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -77,8 +77,9 @@ def program(name: str, *alternatives: str) -> str | None:
 
 def _answers_sparql(query_url: str) -> bool:
     data = urllib.parse.urlencode({"query": "ASK {}"}).encode()
-    request = urllib.request.Request(query_url, data=data,
-                                     headers={"Accept": "application/sparql-results+json"})
+    request = urllib.request.Request(
+        query_url, data=data, headers={"Accept": "application/sparql-results+json"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=5) as response:
             return "boolean" in json.loads(response.read())
@@ -122,17 +123,25 @@ def oxigraph_server(folder: Path, *, union: bool = True) -> Iterator[SparqlServe
     """``oxigraph serve`` on a free port; with ``union``, its default graph the union of all
     graphs (``--union-default-graph``), else its own (the stock setting)."""
     binary = program("oxigraph")
-    require(binary is not None, "the Oxigraph server (`oxigraph`, PyPI package oxigraph) "
-                                "is not installed")
+    require(binary is not None, "the Oxigraph server (`oxigraph`, PyPI package oxigraph) is not installed")
     assert binary is not None
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
     log = folder / "oxigraph.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [binary, "serve", "--location", str(folder / "data"), "--bind",
-             f"127.0.0.1:{port}", *(["--union-default-graph"] if union else [])],
-            stdout=out, stderr=subprocess.STDOUT)
+            [
+                binary,
+                "serve",
+                "--location",
+                str(folder / "data"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                *(["--union-default-graph"] if union else []),
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_ready(process, f"{base}/query", log)
@@ -188,9 +197,10 @@ def virtuoso_server(folder: Path) -> Iterator[SparqlServer]:
     SPARQL user (a test instance on loopback only; never do this on a public one)."""
     binary = program("virtuoso-t")
     isql = program("isql-vt", "isql")
-    require(binary is not None and isql is not None,
-            "OpenLink Virtuoso (`virtuoso-t`, `isql-vt`; Debian package virtuoso-opensource) "
-            "is not installed")
+    require(
+        binary is not None and isql is not None,
+        "OpenLink Virtuoso (`virtuoso-t`, `isql-vt`; Debian package virtuoso-opensource) is not installed",
+    )
     assert binary is not None and isql is not None
     folder.mkdir(parents=True, exist_ok=True)
     sql_port, http_port = free_port(), free_port()
@@ -198,22 +208,32 @@ def virtuoso_server(folder: Path) -> Iterator[SparqlServer]:
     ini.write_text(VIRTUOSO_INI.format(dir=folder, sql_port=sql_port, http_port=http_port))
     log = folder / "console.log"
     with log.open("wb") as out:
-        process = subprocess.Popen([binary, "+foreground", "+configfile", str(ini)],
-                                   cwd=folder, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [binary, "+foreground", "+configfile", str(ini)], cwd=folder, stdout=out, stderr=subprocess.STDOUT
+        )
     url = f"http://127.0.0.1:{http_port}/sparql"
     try:
         wait_until_ready(process, url, log)
         grant = subprocess.run(
-            [isql, f"127.0.0.1:{sql_port}", "dba", "dba",
-             "exec=GRANT SPARQL_UPDATE TO \"SPARQL\"; "
-             "DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);"],
-            capture_output=True, text=True, timeout=60, check=False)
+            [
+                isql,
+                f"127.0.0.1:{sql_port}",
+                "dba",
+                "dba",
+                "exec=GRANT SPARQL_UPDATE TO \"SPARQL\"; DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         if grant.returncode != 0 or "Error" in grant.stdout + grant.stderr:
             pytest.fail(f"granting SPARQL_UPDATE failed:\n{grant.stdout}\n{grant.stderr}")
         # Writes go through the Graph Store Protocol: Virtuoso's SPARQL compiler refuses some
         # literals in INSERT DATA (xsd:duration) that its RDF loader takes.
-        yield SparqlServer("virtuoso", url, url, log,
-                           gsp_url=f"http://127.0.0.1:{http_port}/sparql-graph-crud")
+        yield SparqlServer(
+            "virtuoso", url, url, log, gsp_url=f"http://127.0.0.1:{http_port}/sparql-graph-crud"
+        )
     finally:
         stop(process)
 

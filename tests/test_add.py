@@ -17,7 +17,8 @@ def _store_dump(project: kg.Project) -> list[str]:
 
 
 def test_conforming_contribution_is_written_canonically_and_queryable(
-        project_dir: Path, tmp_path: Path) -> None:
+    project_dir: Path, tmp_path: Path
+) -> None:
     source = tmp_path / "press-secretary.trig"
     source.write_text(NEW_POST)
     project = kg.open_project(project_dir)
@@ -26,14 +27,16 @@ def test_conforming_contribution_is_written_canonically_and_queryable(
     written = project_dir / "data" / "press-secretary.trig"
     assert outcome.files == [written]
     text = written.read_text()
-    assert text == kg.open_project(project_dir).export("trig", graph=(
-        "<https://example.org/graph/new-article-s1>")).decode()
-    answer = project.query(
-        "SELECT ?name WHERE { ?post org:postIn kgr:actp-rf ; org:heldBy/foaf:name ?name }")
+    assert (
+        text
+        == kg.open_project(project_dir)
+        .export("trig", graph=("<https://example.org/graph/new-article-s1>"))
+        .decode()
+    )
+    answer = project.query("SELECT ?name WHERE { ?post org:postIn kgr:actp-rf ; org:heldBy/foaf:name ?name }")
     assert ("Anna Example",) in answer.table()
     reopened = kg.open_project(project_dir)  # the files are the truth
-    assert ("Anna Example",) in reopened.query(
-        "SELECT ?name WHERE { ?p org:heldBy/foaf:name ?name }").table()
+    assert ("Anna Example",) in reopened.query("SELECT ?name WHERE { ?p org:heldBy/foaf:name ?name }").table()
 
 
 def test_non_conforming_contribution_changes_nothing(project_dir: Path, tmp_path: Path) -> None:
@@ -48,8 +51,7 @@ def test_non_conforming_contribution_changes_nothing(project_dir: Path, tmp_path
     assert _store_dump(project) == store_before
 
 
-def test_cli_add_refusal_leaves_the_on_disk_store_unchanged(project_dir: Path,
-                                                           tmp_path: Path) -> None:
+def test_cli_add_refusal_leaves_the_on_disk_store_unchanged(project_dir: Path, tmp_path: Path) -> None:
     source = tmp_path / "broken.trig"
     source.write_text(BROKEN_POST)
     store = tmp_path / "store"
@@ -61,8 +63,7 @@ def test_cli_add_refusal_leaves_the_on_disk_store_unchanged(project_dir: Path,
     assert "not added" in result.stderr and "Traceback" not in result.stderr
     assert "<https://example.org/id/post-press>" in result.stdout
     assert tree_bytes(project_dir) == files_before
-    assert run_kg("--project", project_dir, "--store", store, "export", "-f", "nq").stdout \
-        == dump_before
+    assert run_kg("--project", project_dir, "--store", store, "export", "-f", "nq").stdout == dump_before
 
 
 def test_facts_outside_a_named_graph_are_refused(project_dir: Path, tmp_path: Path) -> None:
@@ -77,14 +78,16 @@ def test_facts_outside_a_named_graph_are_refused(project_dir: Path, tmp_path: Pa
 
 def test_a_graph_without_a_source_is_refused(project_dir: Path, tmp_path: Path) -> None:
     source = tmp_path / "nosource.trig"
-    source.write_text(NEW_POST.replace(
-        "<https://example.org/graph/new-article-s1> prov:wasDerivedFrom "
-        "<https://example.org/news/1> .", ""))
+    source.write_text(
+        NEW_POST.replace(
+            "<https://example.org/graph/new-article-s1> prov:wasDerivedFrom <https://example.org/news/1> .",
+            "",
+        )
+    )
     project = kg.open_project(project_dir)
     with pytest.raises(ValidationFailed) as refused:
         project.add([source])
-    assert any("does not say where its facts come from" in f.message
-               for f in refused.value.report.findings)
+    assert any("does not say where its facts come from" in f.message for f in refused.value.report.findings)
     assert not project.validate([source]).conforms
 
 

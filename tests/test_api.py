@@ -8,9 +8,21 @@ import kg
 
 
 def test_public_names_are_explicit() -> None:
-    assert sorted(kg.__all__) == sorted([
-        "EmbeddedStore", "Finding", "KgError", "Project", "QueryResult", "Stats", "Store",
-        "ValidationReport", "__version__", "open_project", "validate_data"])
+    assert sorted(kg.__all__) == sorted(
+        [
+            "EmbeddedStore",
+            "Finding",
+            "KgError",
+            "Project",
+            "QueryResult",
+            "Stats",
+            "Store",
+            "ValidationReport",
+            "__version__",
+            "open_project",
+            "validate_data",
+        ]
+    )
     for name in kg.__all__:
         assert hasattr(kg, name)
 
@@ -40,8 +52,7 @@ def test_construct_as_rdflib_graph(project: kg.Project) -> None:
 
 def test_params_accept_terms_or_text(project: kg.Project) -> None:
     by_text = project.query("organization-profile", {"org": "kgr:actp-rf"})
-    by_iri = project.query("organization-profile",
-                           {"org": "<https://kg.example.org/id/actp-rf>"})
+    by_iri = project.query("organization-profile", {"org": "<https://kg.example.org/id/actp-rf>"})
     assert by_text.rows and by_text.rows == by_iri.rows
 
 
@@ -57,5 +68,4 @@ def test_stats(project: kg.Project) -> None:
     assert stats.triples == project.store.fact_count() == len({q.triple for q in project.store.quads()})
     classes = dict(stats.entities_by_class)
     assert classes["https://kg.example.org/ontology#SiteVisit"] == 5
-    assert any(source.endswith("actp-rf-business-mission-results")
-               for source, _, _ in stats.sources)
+    assert any(source.endswith("actp-rf-business-mission-results") for source, _, _ in stats.sources)

@@ -44,10 +44,26 @@ EXPECTED_ROWS = [
 def test_bench_writes_the_table(tmp_path: Path) -> None:
     results = tmp_path / "RESULTS.md"
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "10k", "--repetitions", "1",
-         "--check-size", "2k", "--server-seconds", "0", "--output", str(results),
-         "--workdir", str(tmp_path / "work")],
-        capture_output=True, text=True, check=False, timeout=900,
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run.py"),
+            "--sizes",
+            "10k",
+            "--repetitions",
+            "1",
+            "--check-size",
+            "2k",
+            "--server-seconds",
+            "0",
+            "--output",
+            str(results),
+            "--workdir",
+            str(tmp_path / "work"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "correctness check passed" in done.stderr

@@ -32,9 +32,11 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 
 @pytest.fixture(scope="module")
 def driver() -> Iterator[object]:
-    require(CHROMIUM.exists() and CHROMEDRIVER.exists(),
-            "headless browser tests need Debian's chromium and chromium-driver "
-            "(apt-get install chromium chromium-driver)")
+    require(
+        CHROMIUM.exists() and CHROMEDRIVER.exists(),
+        "headless browser tests need Debian's chromium and chromium-driver "
+        "(apt-get install chromium chromium-driver)",
+    )
     try:
         from selenium import webdriver
     except ImportError:
@@ -43,15 +45,23 @@ def driver() -> Iterator[object]:
     profile = tempfile.mkdtemp(prefix="kg-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
-                     "--disable-dev-shm-usage", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update",
-                     "--disable-sync", "--window-size=1280,1000",
-                     f"--user-data-dir={profile}"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,1000",
+        f"--user-data-dir={profile}",
+    ):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    browser = webdriver.Chrome(service=webdriver.ChromeService(
-        executable_path=str(CHROMEDRIVER)), options=options)
+    browser = webdriver.Chrome(
+        service=webdriver.ChromeService(executable_path=str(CHROMEDRIVER)), options=options
+    )
     browser.set_page_load_timeout(60)
     try:
         yield browser
@@ -112,8 +122,11 @@ def test_a_person_finds_great_stone_and_runs_a_query(driver: object, served: Ser
     assert browser.find_element(By.ID, "row-count").text == "5"  # type: ignore[attr-defined]
     assert any("Great Stone Industrial Park" in row.text for row in rows)
     screenshot(browser, ARTIFACTS / "visited-sites.png")
-    refused = [entry["message"] for entry in browser.get_log("browser")  # type: ignore[attr-defined]
-               if "Content Security Policy" in entry["message"]]
+    refused = [
+        entry["message"]
+        for entry in browser.get_log("browser")  # type: ignore[attr-defined]
+        if "Content Security Policy" in entry["message"]
+    ]
     assert refused == [], "the pages break their own Content-Security-Policy"
 
 
@@ -133,7 +146,8 @@ def test_markup_in_a_label_stays_text_in_the_browser(driver: object) -> None:
 
 def _editor_text(browser: object) -> str:
     text: str = browser.execute_script(  # type: ignore[attr-defined]
-        "return window.kgQueryEditor.getTab().getYasqe().getValue()")
+        "return window.kgQueryEditor.getTab().getYasqe().getValue()"
+    )
     return text
 
 
@@ -141,7 +155,9 @@ def _column(browser: object, index: int) -> list[str]:
     cells: list[str] = browser.execute_script(  # type: ignore[attr-defined]
         "var i = arguments[0];"
         "return Array.from(document.querySelectorAll('#yasgui .yasr table.dataTable tbody tr'))"
-        ".map(function (row) { return row.cells[i].textContent; })", index)
+        ".map(function (row) { return row.cells[i].textContent; })",
+        index,
+    )
     return cells
 
 
@@ -214,16 +230,22 @@ def test_the_query_editor_completes_runs_sorts_and_pages(driver: object, served:
     keys.send_keys(Keys.ENTER)
     keys.send_keys(" ; skos:prefLabel ?label .", Keys.ENTER, 'FILTER(LANG(?label) = "en")', Keys.ENTER, "}")
     written = _editor_text(browser)
-    body = ('SELECT ?visit ?label WHERE { ?visit a kgo:SiteVisit ; skos:prefLabel ?label . '
-            'FILTER(LANG(?label) = "en") }')
+    body = (
+        "SELECT ?visit ?label WHERE { ?visit a kgo:SiteVisit ; skos:prefLabel ?label . "
+        'FILTER(LANG(?label) = "en") }'
+    )
     assert " ".join(written.split()) == f"PREFIX {skos} {body}"
     assert not browser.find_elements(By.CSS_SELECTOR, "#yasgui .parseErrorIcon")  # type: ignore[attr-defined]
     keys.send_keys(Keys.CONTROL, Keys.ENTER)
-    wait.until(expected_conditions.presence_of_element_located(
-        (By.CSS_SELECTOR, "#yasgui .yasr table.dataTable tbody tr")))
+    wait.until(
+        expected_conditions.presence_of_element_located(
+            (By.CSS_SELECTOR, "#yasgui .yasr table.dataTable tbody tr")
+        )
+    )
     # the same query through the library, which predeclares every prefix
-    expected = sorted((str(row[1].value) for row in served.project.query(body).rows
-                       if row[1] is not None), key=str.casefold)
+    expected = sorted(
+        (str(row[1].value) for row in served.project.query(body).rows if row[1] is not None), key=str.casefold
+    )
     assert len(set(expected)) == len(expected) > 2, "the visits should have distinct names"
     assert sorted(_column(browser, 2), key=str.casefold) == [f'"{v}"@en' for v in expected]
 
@@ -237,14 +259,16 @@ def test_the_query_editor_completes_runs_sorts_and_pages(driver: object, served:
     screenshot(browser, ARTIFACTS / "query-editor.png")
     screenshot(browser, ROOT / "docs" / "screenshots" / "query-editor.png")
 
-    total = int(served.project.store.query(
-        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0].value)  # type: ignore[union-attr]
+    total = int(served.project.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0].value)  # type: ignore[union-attr]
     assert total > 600  # every distinct fact of the bundled graph
     keys.send_keys(Keys.CONTROL, "a")
     keys.send_keys(Keys.DELETE)
     keys.send_keys("SELECT * WHERE { ?s ?p ?o }", Keys.CONTROL, Keys.ENTER)
-    wait.until(expected_conditions.text_to_be_present_in_element(
-        (By.CSS_SELECTOR, "#yasgui .yasr_response_chip"), f"{total} results"))
+    wait.until(
+        expected_conditions.text_to_be_present_in_element(
+            (By.CSS_SELECTOR, "#yasgui .yasr_response_chip"), f"{total} results"
+        )
+    )
     numbers: list[int] = []
     for _ in range(total // 10):  # bounded: 50 rows a page
         shown = [int(n) for n in _column(browser, 0)]
@@ -261,16 +285,23 @@ def test_the_query_editor_completes_runs_sorts_and_pages(driver: object, served:
     keys.send_keys(Keys.CONTROL, "a")
     keys.send_keys(Keys.DELETE)
     keys.send_keys("SELECT * WHERE { ?s foo:bar ?o }")
-    icon = wait.until(expected_conditions.presence_of_element_located(
-        (By.CSS_SELECTOR, "#yasgui .parseErrorIcon")))
+    icon = wait.until(
+        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "#yasgui .parseErrorIcon"))
+    )
     ActionChains(browser).move_to_element(icon).perform()  # type: ignore[arg-type]
-    tip = wait.until(expected_conditions.visibility_of_element_located(
-        (By.CSS_SELECTOR, "#yasgui .parseErrorIcon .yasqe_tooltip")))
+    tip = wait.until(
+        expected_conditions.visibility_of_element_located(
+            (By.CSS_SELECTOR, "#yasgui .parseErrorIcon .yasqe_tooltip")
+        )
+    )
     assert tip.text == "Prefix 'foo' is not defined"
 
     assert _loaded_hosts(browser) == {"127.0.0.1"}
-    refused = [entry["message"] for entry in browser.get_log("browser")  # type: ignore[attr-defined]
-               if "Content Security Policy" in entry["message"]]
+    refused = [
+        entry["message"]
+        for entry in browser.get_log("browser")  # type: ignore[attr-defined]
+        if "Content Security Policy" in entry["message"]
+    ]
     assert refused == [], "the editor breaks the page's Content-Security-Policy"
 
 
@@ -320,8 +351,11 @@ def test_a_class_link_leads_to_its_vocabulary_page(driver: object, served: Serve
     instance.click()  # an instance leads back to an entity page
     wait.until(expected_conditions.url_to_be(target))
     assert browser.find_element(By.ID, "title").text  # type: ignore[attr-defined]
-    refused = [entry["message"] for entry in browser.get_log("browser")  # type: ignore[attr-defined]
-               if "Content Security Policy" in entry["message"]]
+    refused = [
+        entry["message"]
+        for entry in browser.get_log("browser")  # type: ignore[attr-defined]
+        if "Content Security Policy" in entry["message"]
+    ]
     assert refused == []
 
 
@@ -345,8 +379,12 @@ def test_the_diagram_keeps_long_labels_whole_and_apart(driver: object) -> None:
     from test_diagram import NAMES, project_with_long_labels
 
     def inside(inner: dict[str, float], outer: dict[str, float]) -> bool:
-        return (inner["x"] >= outer["x"] - 0.5 and inner["y"] >= outer["y"] - 0.5
-                and inner["r"] <= outer["r"] + 0.5 and inner["b"] <= outer["b"] + 0.5)
+        return (
+            inner["x"] >= outer["x"] - 0.5
+            and inner["y"] >= outer["y"] - 0.5
+            and inner["r"] <= outer["r"] + 0.5
+            and inner["b"] <= outer["b"] + 0.5
+        )
 
     def apart(a: dict[str, float], b: dict[str, float]) -> bool:
         return a["r"] <= b["x"] or b["r"] <= a["x"] or a["b"] <= b["y"] or b["b"] <= a["y"]
@@ -360,10 +398,12 @@ def test_the_diagram_keeps_long_labels_whole_and_apart(driver: object) -> None:
     for node in drawn["nodes"]:  # every name inside its box, as Chromium sets the text
         assert inside(node["text"], node["rect"]), node
     shown = {" ".join(n["words"].split()) for n in drawn["nodes"]}
-    assert sum(" ".join(name.split()).replace(" ", "") in {s.replace(" ", "") for s in shown}
-               for name in NAMES) == len(shown) - 1  # whole names (the centre aside), none cut
+    assert (
+        sum(" ".join(name.split()).replace(" ", "") in {s.replace(" ", "") for s in shown} for name in NAMES)
+        == len(shown) - 1
+    )  # whole names (the centre aside), none cut
     boxes = [n["rect"] for n in drawn["nodes"]] + drawn["labels"]
     for index, first in enumerate(boxes):
         assert inside(first, drawn["view"]), first
-        for second in boxes[index + 1:]:
+        for second in boxes[index + 1 :]:
             assert apart(first, second), (first, second)

@@ -30,8 +30,7 @@ def test_output_does_not_depend_on_input_order() -> None:
         shuffled = list(quads)
         random.Random(seed).shuffle(shuffled)
         # blank nodes get fresh ids on each parse: reparse the shuffled serialization
-        reparsed = parse_bytes(pyoxigraph.serialize(shuffled, format=pyoxigraph.RdfFormat.N_QUADS),
-                               N_QUADS)
+        reparsed = parse_bytes(pyoxigraph.serialize(shuffled, format=pyoxigraph.RdfFormat.N_QUADS), N_QUADS)
         assert canonical_trig(reparsed) == expected
 
 
@@ -48,8 +47,11 @@ def test_changing_one_fact_changes_one_line() -> None:
     text = (GOLDEN / "canonical-input.trig").read_text(encoding="utf-8")
     before = _canonical_of(text).splitlines()
     after = _canonical_of(text.replace('"Zeta"@en', '"Zeta Park"@en')).splitlines()
-    changed = [line for line in difflib.unified_diff(before, after, lineterm="", n=0)
-               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    changed = [
+        line
+        for line in difflib.unified_diff(before, after, lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
     assert changed == ['-        skos:prefLabel "Zeta"@en ;', '+        skos:prefLabel "Zeta Park"@en ;']
 
 

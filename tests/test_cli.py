@@ -26,8 +26,7 @@ def test_named_query_prints_a_table() -> None:
     assert "5 row(s)" in result.stdout
 
 
-@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "xml",
-                                 "text/csv", "application/sparql-results+json"])
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "xml", "text/csv", "application/sparql-results+json"])
 def test_results_formats(fmt: str) -> None:
     result = run_kg("query", "visited-sites", "--format", fmt)
     assert result.returncode == 0, result.stderr
@@ -44,8 +43,13 @@ def test_results_formats(fmt: str) -> None:
 
 
 def test_construct_gives_rdf_and_ask_gives_yes_or_no() -> None:
-    construct = run_kg("query", "-e", "CONSTRUCT { ?s a org:Site } WHERE "
-                       "{ ?s a/rdfs:subClassOf* org:Site }", "--format", "nt")
+    construct = run_kg(
+        "query",
+        "-e",
+        "CONSTRUCT { ?s a org:Site } WHERE { ?s a/rdfs:subClassOf* org:Site }",
+        "--format",
+        "nt",
+    )
     assert construct.returncode == 0, construct.stderr
     assert construct.stdout.count("<http://www.w3.org/ns/org#Site>") == 5
     ask = run_kg("query", "-e", "ASK { kgr:actp-rf a ?t }")
@@ -54,9 +58,11 @@ def test_construct_gives_rdf_and_ask_gives_yes_or_no() -> None:
 
 def test_query_file_with_parameter(tmp_path: Path) -> None:
     path = tmp_path / "names.rq"
-    path.write_text("# title: Names\n# param: who iri required — a person\n"
-                    "PREFIX foaf: <http://xmlns.com/foaf/0.1/>\n"
-                    "SELECT DISTINCT ?name WHERE { ?who foaf:name ?name }\n")
+    path.write_text(
+        "# title: Names\n# param: who iri required — a person\n"
+        "PREFIX foaf: <http://xmlns.com/foaf/0.1/>\n"
+        "SELECT DISTINCT ?name WHERE { ?who foaf:name ?name }\n"
+    )
     result = run_kg("query", path, "--param", "who=kgr:mikhail-labudin", "--format", "csv")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["name", "Mikhail Labudin"]
@@ -100,18 +106,20 @@ BAD_INPUTS = {
     "malformed.ttl": ('@prefix ex: <http://e/> .\nex:a ex:b "oops .\n', r"malformed\.ttl:2:\d+: "),
     "unknown.yaml": ("a: b\n", "cannot tell the RDF format"),
     "empty.jsonld": ("", r"empty\.jsonld:1:1: empty file"),
-    "remote.jsonld": ('{"@context": "http://127.0.0.1:9/c", "@id": "http://a"}',
-                      "never fetches"),
-    "xxe.rdf": ('<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
-                '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>',
-                "DOCTYPE or entity declaration is refused"),
+    "remote.jsonld": ('{"@context": "http://127.0.0.1:9/c", "@id": "http://a"}', "never fetches"),
+    "xxe.rdf": (
+        '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>',
+        "DOCTYPE or entity declaration is refused",
+    ),
 }
 
 
 @pytest.mark.parametrize("command", ["validate", "add"])
 @pytest.mark.parametrize("name", sorted(BAD_INPUTS))
 def test_bad_input_is_one_line_exit_2_and_changes_nothing(
-        project_dir: Path, tmp_path: Path, command: str, name: str) -> None:
+    project_dir: Path, tmp_path: Path, command: str, name: str
+) -> None:
     text, pattern = BAD_INPUTS[name]
     path = tmp_path / name
     path.write_text(text)
@@ -126,18 +134,21 @@ def test_bad_input_is_one_line_exit_2_and_changes_nothing(
     assert tree_bytes(project_dir) == before
 
 
-@pytest.mark.parametrize(("args", "pattern"), [
-    (["query", "no-such-query"], "no named query 'no-such-query'"),
-    (["query", "evidence"], "needs --param entity=VALUE"),
-    (["query", "visited-sites", "--param", "colour=red"], "has no parameter 'colour'"),
-    (["query", "evidence", "--param", "entity=not an iri"], "not an IRI"),
-    (["query", "-e", "SELECT * WHERE { ?s ?p }"], r"<query>:1:\d+: "),
-    (["query", "-e", "DELETE WHERE { ?s ?p ?o }"], "SPARQL Update; queries are read-only"),
-    (["query", "visited-sites", "--format", "yaml"], "unknown results format"),
-    (["export", "--format", "yaml"], "unknown RDF format"),
-    (["--project", "/nonexistent/folder", "stats"], "no such project folder"),
-    (["validate", "/nonexistent/file.ttl"], "no such file"),
-])
+@pytest.mark.parametrize(
+    ("args", "pattern"),
+    [
+        (["query", "no-such-query"], "no named query 'no-such-query'"),
+        (["query", "evidence"], "needs --param entity=VALUE"),
+        (["query", "visited-sites", "--param", "colour=red"], "has no parameter 'colour'"),
+        (["query", "evidence", "--param", "entity=not an iri"], "not an IRI"),
+        (["query", "-e", "SELECT * WHERE { ?s ?p }"], r"<query>:1:\d+: "),
+        (["query", "-e", "DELETE WHERE { ?s ?p ?o }"], "SPARQL Update; queries are read-only"),
+        (["query", "visited-sites", "--format", "yaml"], "unknown results format"),
+        (["export", "--format", "yaml"], "unknown RDF format"),
+        (["--project", "/nonexistent/folder", "stats"], "no such project folder"),
+        (["validate", "/nonexistent/file.ttl"], "no such file"),
+    ],
+)
 def test_usage_errors_are_one_line_exit_2(args: list[str], pattern: str) -> None:
     import re
 

@@ -54,9 +54,11 @@ def graph(n: int) -> str:
     return f"https://kg.example.org/graph/concurrent-{n}-s01"
 
 
-COUNTS = ("SELECT ?g (COUNT(*) AS ?n) WHERE { VALUES ?g { "
-          + " ".join(f"<{graph(n)}>" for n in range(1, ADDS + 1))
-          + " } GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+COUNTS = (
+    "SELECT ?g (COUNT(*) AS ?n) WHERE { VALUES ?g { "
+    + " ".join(f"<{graph(n)}>" for n in range(1, ADDS + 1))
+    + " } GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+)
 
 READER = """
 import json, sys, time
@@ -107,8 +109,9 @@ def store_path(project_dir: Path, tmp_path: Path) -> Path:
     return path
 
 
-def test_readers_see_each_add_whole_or_not_at_all(project_dir: Path, store_path: Path,
-                                                   tmp_path: Path) -> None:
+def test_readers_see_each_add_whole_or_not_at_all(
+    project_dir: Path, store_path: Path, tmp_path: Path
+) -> None:
     with DiskStore(store_path, read_only=True) as store:
         base = len(store)
     sources = []
@@ -119,21 +122,26 @@ def test_readers_see_each_add_whole_or_not_at_all(project_dir: Path, store_path:
     stop = tmp_path / "stop"
     logs = [tmp_path / f"reader-{i}.jsonl" for i in range(READERS)]
     script = READER.format(max_reads=MAX_READS)
-    readers = [subprocess.Popen([sys.executable, "-c", script, str(store_path), str(project_dir),
-                                 str(stop), str(log), COUNTS], stderr=subprocess.PIPE, text=True)
-               for log in logs]
+    readers = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(store_path), str(project_dir), str(stop), str(log), COUNTS],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for log in logs
+    ]
     cli_observations: list[dict[str, object]] = []
 
     def query_with_the_command_line() -> None:
         while not stop.exists():
-            result = run_kg_process("--project", project_dir, "--store", store_path, "query",
-                            "-e", COUNTS, "-f", "json")
+            result = run_kg_process(
+                "--project", project_dir, "--store", store_path, "query", "-e", COUNTS, "-f", "json"
+            )
             if result.returncode != 0:
                 cli_observations.append({"error": result.stderr.strip()})
                 continue
             rows = json.loads(result.stdout)["results"]["bindings"]
-            cli_observations.append(
-                {"counts": {row["g"]["value"]: int(row["n"]["value"]) for row in rows}})
+            cli_observations.append({"counts": {row["g"]["value"]: int(row["n"]["value"]) for row in rows}})
             stats = run_kg_process("--project", project_dir, "--store", store_path, "stats")
             if stats.returncode != 0:
                 cli_observations.append({"error": stats.stderr.strip()})
@@ -141,8 +149,10 @@ def test_readers_see_each_add_whole_or_not_at_all(project_dir: Path, store_path:
     cli_reader = threading.Thread(target=query_with_the_command_line)
     try:
         cli_reader.start()
-        adds = [run_kg_process("--project", project_dir, "--store", store_path, "add", source)
-                for source in sources]
+        adds = [
+            run_kg_process("--project", project_dir, "--store", store_path, "add", source)
+            for source in sources
+        ]
     finally:
         stop.touch()
         cli_reader.join(timeout=120)
@@ -172,15 +182,19 @@ def test_readers_see_each_add_whole_or_not_at_all(project_dir: Path, store_path:
         whole = sorted(counts) == sorted(graph(n) for n in range(1, len(counts) + 1))
         if not whole or any(value != FACTS_PER_ADD for value in counts.values()):
             violations += 1
-    print(f"\nreaders beside a writer: {reads} library reads by {READERS} processes, "
-          f"{len(cli_observations)} `kg query` + `kg stats` runs, {ADDS} adds, "
-          f"states seen between adds: {sorted(seen_between)}, violations: {violations}")
+    print(
+        f"\nreaders beside a writer: {reads} library reads by {READERS} processes, "
+        f"{len(cli_observations)} `kg query` + `kg stats` runs, {ADDS} adds, "
+        f"states seen between adds: {sorted(seen_between)}, violations: {violations}"
+    )
     assert violations == 0
     assert reads >= READERS, "every reader read"
     assert seen_between, "some reads happened while the adds went on (else this shows nothing)"
     with DiskStore(store_path, read_only=True) as store:
-        final = {"counts": {row[0].value: int(row[1].value)
-                            for row in store.query(COUNTS).rows}, "total": len(store)}
+        final = {
+            "counts": {row[0].value: int(row[1].value) for row in store.query(COUNTS).rows},
+            "total": len(store),
+        }
     assert which_state(final, base) == ADDS
 
 
@@ -188,8 +202,12 @@ def test_a_reader_keeps_its_generation_whole_while_writers_replace_it(store_path
     from kg.terms import Literal, NamedNode, Quad
 
     def fact(n: int) -> Quad:
-        return Quad(NamedNode(f"http://example.com/s{n}"), NamedNode("http://example.com/p"),
-                    Literal(str(n)), NamedNode("http://example.com/g"))
+        return Quad(
+            NamedNode(f"http://example.com/s{n}"),
+            NamedNode("http://example.com/p"),
+            Literal(str(n)),
+            NamedNode("http://example.com/g"),
+        )
 
     reader = DiskStore(store_path, read_only=True)
     before = sorted(map(str, reader.quads()))
@@ -208,12 +226,14 @@ def test_a_reader_keeps_its_generation_whole_while_writers_replace_it(store_path
 
 
 def test_the_command_line_reads_beside_a_writer_but_a_second_writer_is_refused(
-        project_dir: Path, store_path: Path, tmp_path: Path) -> None:
+    project_dir: Path, store_path: Path, tmp_path: Path
+) -> None:
     source = tmp_path / "meeting-1.trig"
     source.write_text(CONTRIBUTION.format(n=1), encoding="utf-8")
     with DiskStore(store_path):  # a writer holds the store
-        query = run_kg_process("--project", project_dir, "--store", store_path, "query",
-                       "-e", COUNTS, "-f", "json")
+        query = run_kg_process(
+            "--project", project_dir, "--store", store_path, "query", "-e", COUNTS, "-f", "json"
+        )
         export = run_kg_process("--project", project_dir, "--store", store_path, "export", "-f", "nq")
         stats = run_kg_process("--project", project_dir, "--store", store_path, "stats")
         add = run_kg_process("--project", project_dir, "--store", store_path, "add", source)
@@ -223,6 +243,5 @@ def test_the_command_line_reads_beside_a_writer_but_a_second_writer_is_refused(
     assert json.loads(query.stdout)["results"]["bindings"] == []
     assert add.returncode == 3
     assert "only one writer at a time" in add.stderr
-    with DiskStore(store_path, read_only=True) as reader, \
-            pytest.raises(UsageError, match="open read-only"):
+    with DiskStore(store_path, read_only=True) as reader, pytest.raises(UsageError, match="open read-only"):
         reader.add_quads([])

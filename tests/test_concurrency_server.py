@@ -32,8 +32,7 @@ RUNAWAYS = 3
 """Requests of the first thread that are runaway queries (one at a time, so that the server's
 other worker stays free for the cheap ones)."""
 TIMEOUT = 1.0
-CHEAP = ("PREFIX kgo: <https://kg.example.org/ontology#> "
-         "SELECT (COUNT(?m) AS ?n) WHERE { ?m a kgo:Meeting }")
+CHEAP = "PREFIX kgo: <https://kg.example.org/ontology#> SELECT (COUNT(?m) AS ?n) WHERE { ?m a kgo:Meeting }"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 JSON = {"Accept": "application/sparql-results+json"}
 
@@ -49,16 +48,35 @@ def free_port() -> int:
 def server(project_dir: Path) -> Iterator[tuple[str, psutil.Process]]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "kg", "--project", str(project_dir), "serve", "--port", str(port),
-         "--workers", "2", "--timeout", str(TIMEOUT)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "kg",
+            "--project",
+            str(project_dir),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--timeout",
+            str(TIMEOUT),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
         while True:
             try:
-                if httpx.get(url + "/sparql", params={"query": "ASK {}"}, headers=JSON,
-                             timeout=30).status_code == 200:
+                if (
+                    httpx.get(
+                        url + "/sparql", params={"query": "ASK {}"}, headers=JSON, timeout=30
+                    ).status_code
+                    == 200
+                ):
                     break
             except httpx.TransportError:
                 pass
@@ -82,7 +100,8 @@ def rss(process: psutil.Process) -> int:
 
 
 def test_cheap_queries_are_answered_while_runaway_ones_are_stopped(
-        server: tuple[str, psutil.Process]) -> None:
+    server: tuple[str, psutil.Process],
+) -> None:
     url, process = server
     with httpx.Client(base_url=url, timeout=60) as client:
         expected = client.get("/sparql", params={"query": CHEAP}, headers=JSON).json()
@@ -103,8 +122,9 @@ def test_cheap_queries_are_answered_while_runaway_ones_are_stopped(
                 is_runaway = number == 0 and request < RUNAWAYS
                 started = time.perf_counter()
                 try:
-                    response = client.get("/sparql", headers=JSON, params={
-                        "query": RUNAWAY if is_runaway else CHEAP})
+                    response = client.get(
+                        "/sparql", headers=JSON, params={"query": RUNAWAY if is_runaway else CHEAP}
+                    )
                 except httpx.HTTPError as error:
                     with lock:
                         failures.append(f"thread {number}, request {request}: {error!r}")
@@ -136,8 +156,10 @@ def test_cheap_queries_are_answered_while_runaway_ones_are_stopped(
     latencies = sorted(elapsed for elapsed, _, _ in cheap)
     p50 = statistics.median(latencies)
     p99 = latencies[min(len(latencies) - 1, round(0.99 * len(latencies)) - 1)]
-    print(f"\nburst: {THREADS} threads x {REQUESTS} requests in {wall:.1f} s; "
-          f"{len(cheap)} cheap all answered, p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms; "
-          f"{RUNAWAYS} runaway stopped with 504; RSS of the server and its workers "
-          f"{before / 2**20:.0f} MiB before, {after / 2**20:.0f} MiB after")
+    print(
+        f"\nburst: {THREADS} threads x {REQUESTS} requests in {wall:.1f} s; "
+        f"{len(cheap)} cheap all answered, p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms; "
+        f"{RUNAWAYS} runaway stopped with 504; RSS of the server and its workers "
+        f"{before / 2**20:.0f} MiB before, {after / 2**20:.0f} MiB after"
+    )
     assert after < before * 1.5 + 64 * 2**20, "the memory came back after the burst"

@@ -83,12 +83,15 @@ class Write:
 
 def insert_graph(n: int) -> Write:
     """A new reference record with a meeting: 8 quads added."""
-    sparql = PROLOGUE + f"""INSERT DATA {{ GRAPH kgg:crash-{n}-s01 {{
+    sparql = (
+        PROLOGUE
+        + f"""INSERT DATA {{ GRAPH kgg:crash-{n}-s01 {{
   kgg:crash-{n}-s01 a kgo:ReferenceRecord ;
     kgo:sentenceText "On day {n} the delegation met Minsk City Technopark again."@en ;
     prov:wasDerivedFrom kgr:source-akitrf-ru .
   kgr:crash-meeting-{n} a kgo:Meeting ; skos:prefLabel "Meeting {n}"@en ; kgo:missionDay {n} ;
     schema:participant kgr:minsk-city-technopark, kgr:actp-rf-business-mission-results.delegation . }} }}"""
+    )
     return Write(f"insert {n}", "POST", {}, sparql, "application/sparql-update", sparql)
 
 
@@ -96,21 +99,25 @@ def put_graph(version: int) -> Write:
     """Graph Store Protocol PUT: the graph's old triples replaced by new ones."""
     triples = _alt_labels(version)
     model = f"DROP SILENT GRAPH <{GSP_GRAPH}> ; INSERT DATA {{ GRAPH <{GSP_GRAPH}> {{ {triples} }} }}"
-    return Write(f"put v{version}", "PUT", {"graph": GSP_GRAPH}, triples,
-                 "application/n-triples", model)
+    return Write(f"put v{version}", "PUT", {"graph": GSP_GRAPH}, triples, "application/n-triples", model)
 
 
 def post_graph(version: int) -> Write:
     """Graph Store Protocol POST: three triples added to a graph."""
     triples = _alt_labels(version)
-    return Write(f"post v{version}", "POST", {"graph": GSP_GRAPH}, triples,
-                 "application/n-triples", f"INSERT DATA {{ GRAPH <{GSP_GRAPH}> {{ {triples} }} }}")
+    return Write(
+        f"post v{version}",
+        "POST",
+        {"graph": GSP_GRAPH},
+        triples,
+        "application/n-triples",
+        f"INSERT DATA {{ GRAPH <{GSP_GRAPH}> {{ {triples} }} }}",
+    )
 
 
 def delete_graph() -> Write:
     """Graph Store Protocol DELETE: a graph removed."""
-    return Write("delete", "DELETE", {"graph": GSP_GRAPH}, "", "text/plain",
-                 f"DROP GRAPH <{GSP_GRAPH}>")
+    return Write("delete", "DELETE", {"graph": GSP_GRAPH}, "", "text/plain", f"DROP GRAPH <{GSP_GRAPH}>")
 
 
 def drop_sentence(n: int) -> Write:
@@ -120,11 +127,15 @@ def drop_sentence(n: int) -> Write:
 
 
 def _alt_labels(version: int) -> str:
-    source = (f"<{GSP_GRAPH}> <http://www.w3.org/ns/prov#wasDerivedFrom> "
-              "<https://kg.example.org/id/actp-rf-business-mission-results> .\n")
+    source = (
+        f"<{GSP_GRAPH}> <http://www.w3.org/ns/prov#wasDerivedFrom> "
+        "<https://kg.example.org/id/actp-rf-business-mission-results> .\n"
+    )
     return source + "".join(
-        f'<https://kg.example.org/id/actp-rf> <http://www.w3.org/2004/02/skos/core#altLabel> '
-        f'"ACTP {version}.{i}"@en .\n' for i in range(3))
+        f"<https://kg.example.org/id/actp-rf> <http://www.w3.org/2004/02/skos/core#altLabel> "
+        f'"ACTP {version}.{i}"@en .\n'
+        for i in range(3)
+    )
 
 
 class Writes:
@@ -170,16 +181,35 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(death: str, project: Path, store: Path) -> Iterator[tuple[subprocess.Popen[bytes],
-                                                                        httpx.Client]]:
+def serving(death: str, project: Path, store: Path) -> Iterator[tuple[subprocess.Popen[bytes], httpx.Client]]:
     """``kg serve`` in a session of its own (the server and its workers); killed at the end."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-c", SERVE, death, "--project", str(project), "--store", str(store),
-         "serve", "--port", str(port), "--workers", "1", "--allow-updates", "--token", TOKEN],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120,
-                          headers={"Authorization": f"Bearer {TOKEN}"})
+        [
+            sys.executable,
+            "-c",
+            SERVE,
+            death,
+            "--project",
+            str(project),
+            "--store",
+            str(store),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--allow-updates",
+            "--token",
+            TOKEN,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    client = httpx.Client(
+        base_url=f"http://127.0.0.1:{port}", timeout=120, headers={"Authorization": f"Bearer {TOKEN}"}
+    )
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -207,8 +237,13 @@ def _stop(process: subprocess.Popen[bytes]) -> str:
 
 def send(client: httpx.Client, write: Write) -> httpx.Response:
     path = "/rdf-graphs/service" if "graph" in write.params else "/sparql"
-    return client.request(write.method, path, params=write.params, content=write.body,
-                          headers={"Content-Type": write.content_type})
+    return client.request(
+        write.method,
+        path,
+        params=write.params,
+        content=write.body,
+        headers={"Content-Type": write.content_type},
+    )
 
 
 def store_state(path: Path) -> set[str]:
@@ -237,7 +272,8 @@ def built(project_dir: Path, tmp_path: Path) -> Path:
 
 
 def test_a_server_killed_while_writing_leaves_each_write_whole_or_absent(
-        project_dir: Path, built: Path) -> None:
+    project_dir: Path, built: Path
+) -> None:
     """Each round kills the server at a seeded random moment, or just before or just after it
     publishes a seeded random write's generation; the server is then started again on the
     same store."""
@@ -253,8 +289,10 @@ def test_a_server_killed_while_writing_leaves_each_write_whole_or_absent(
         how = rng.choice(["any moment", "before", "after"])
         death = "never" if how == "any moment" else f"{how}:{rng.randint(1, 4)}"
         with serving(death, project_dir, built) as (process, client):
-            killer = threading.Timer(rng.uniform(0.2, 2.5) if how == "any moment" else 600,
-                                     lambda: os.killpg(process.pid, signal.SIGKILL))
+            killer = threading.Timer(
+                rng.uniform(0.2, 2.5) if how == "any moment" else 600,
+                lambda: os.killpg(process.pid, signal.SIGKILL),
+            )
             killer.start()
             try:
                 for _ in range(MAX_WRITES):
@@ -277,7 +315,8 @@ def test_a_server_killed_while_writing_leaves_each_write_whole_or_absent(
         assert actual in (before, after), (
             f"{write.label} in flight: {len(actual - before)} quads more and "
             f"{len(before - actual)} fewer than before it; "
-            f"{len(actual - after)} more and {len(after - actual)} fewer than after it")
+            f"{len(actual - after)} more and {len(after - actual)} fewer than after it"
+        )
         if how == "before":
             assert actual == before, f"{write.label}: killed before publishing, yet applied"
         if how == "after":
@@ -293,13 +332,16 @@ def test_a_server_killed_while_writing_leaves_each_write_whole_or_absent(
     with DiskStore(built):  # a writer opens it and removes what the kills left
         pass
     assert len(list((built / GENERATIONS).iterdir())) == 1
-    print(f"\nserver crashes: {ROUNDS} SIGKILLs, {acknowledged} acknowledged writes all kept; "
-          f"the write in flight at each kill: {'; '.join(outcomes)}")
+    print(
+        f"\nserver crashes: {ROUNDS} SIGKILLs, {acknowledged} acknowledged writes all kept; "
+        f"the write in flight at each kill: {'; '.join(outcomes)}"
+    )
     assert acknowledged >= 1, "writes were acknowledged before the kills"
 
 
 def test_a_server_killed_inside_a_write_that_adds_and_removes_leaves_it_whole_or_absent(
-        project_dir: Path, built: Path) -> None:
+    project_dir: Path, built: Path
+) -> None:
     """The kill comes at the second publication of a generation since the server started:
     inside the first write if that write takes two steps, else inside the second write."""
     model = pyoxigraph.Store()
@@ -319,6 +361,9 @@ def test_a_server_killed_inside_a_write_that_adds_and_removes_leaves_it_whole_or
             except httpx.TransportError:
                 break
         assert process.wait(timeout=60) == -signal.SIGKILL
-    states = [model_state(model), model_state(applied(model, second)),
-              model_state(applied(applied(model, second), third))]
+    states = [
+        model_state(model),
+        model_state(applied(model, second)),
+        model_state(applied(applied(model, second), third)),
+    ]
     assert store_state(built) in states, "a write was applied in part"

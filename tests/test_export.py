@@ -15,8 +15,7 @@ from kg.terms import DefaultGraph, Quad
 
 
 def _dataset(quads: list[Quad], *, keep_graphs: bool) -> pyoxigraph.Dataset:
-    items = quads if keep_graphs else [Quad(q.subject, q.predicate, q.object, DefaultGraph())
-                                       for q in quads]
+    items = quads if keep_graphs else [Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads]
     dataset = pyoxigraph.Dataset(items)
     dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
     return dataset
@@ -28,8 +27,7 @@ def test_export_then_reimport_is_isomorphic(project: kg.Project, fmt: str) -> No
     exported = project.export(fmt)
     again = parse_bytes(exported, chosen)
     original = list(project.store.quads())
-    assert _dataset(again, keep_graphs=chosen.datasets) == \
-        _dataset(original, keep_graphs=chosen.datasets)
+    assert _dataset(again, keep_graphs=chosen.datasets) == _dataset(original, keep_graphs=chosen.datasets)
 
 
 @pytest.mark.parametrize("fmt", ["ttl", "trig", "jsonld", "nq"])
@@ -44,7 +42,8 @@ def test_one_named_graph(project: kg.Project) -> None:
     quads = parse_bytes(project.export("nq", graph=graph), format_named("nq"))
     assert quads
     assert {q.graph_name.value for q in quads} == {
-        "https://kg.example.org/graph/actp-rf-business-mission-results-s02"}
+        "https://kg.example.org/graph/actp-rf-business-mission-results-s02"
+    }
 
 
 def test_no_provenance_gives_plain_facts(project: kg.Project) -> None:
@@ -61,7 +60,7 @@ def test_jsonld_is_compact_with_the_project_context(project: kg.Project) -> None
     context = json.loads(project.files.context_path.read_text())
     assert document["@context"] == context.get("@context", context)
     text = json.dumps(document)
-    assert "https://kg.example.org/id/actp-rf\"" not in text  # IRIs are compacted
+    assert 'https://kg.example.org/id/actp-rf"' not in text  # IRIs are compacted
     assert "kgr:actp-rf" in text
     graphs = [item for item in document["@graph"] if "@graph" in item]
     assert len(graphs) == len(project.store.named_graphs())
@@ -71,8 +70,7 @@ def test_jsonld_expanded_by_pyld_is_the_same_graph(project: kg.Project) -> None:
     document = json.loads(project.export("jsonld"))
     nquads = jsonld.to_rdf(document, {"format": "application/n-quads"})
     from_pyld = parse_bytes(nquads.encode(), format_named("nq"))
-    assert _dataset(from_pyld, keep_graphs=True) == \
-        _dataset(list(project.store.quads()), keep_graphs=True)
+    assert _dataset(from_pyld, keep_graphs=True) == _dataset(list(project.store.quads()), keep_graphs=True)
 
 
 def test_frame_nests_each_organization_with_its_sites(project: kg.Project) -> None:
@@ -90,8 +88,9 @@ def test_graph_formats_carry_each_fact_once(project: kg.Project, fmt: str) -> No
     """A fact stated by several sentences is written once in a format without graphs."""
     from kg.rdfio import format_named, parse_bytes
 
-    shared = project.query("SELECT ?s ?p ?o WHERE { GRAPH ?a { ?s ?p ?o } GRAPH ?b { ?s ?p ?o } "
-                           "FILTER(?a != ?b) } LIMIT 1").rows
+    shared = project.query(
+        "SELECT ?s ?p ?o WHERE { GRAPH ?a { ?s ?p ?o } GRAPH ?b { ?s ?p ?o } FILTER(?a != ?b) } LIMIT 1"
+    ).rows
     assert shared, "the project states some fact in two sentences"
     data = project.export(fmt)
     quads = parse_bytes(data, format_named(fmt))

@@ -35,8 +35,9 @@ def shapes() -> rdflib.Graph:
 
 
 @pytest.mark.parametrize(("seed", "rate"), [(1, 0.5), (2, 0.5), (3, 1.0)])
-def test_generated_data_gives_pyshacls_findings(tmp_path: Path, shapes: rdflib.Graph,
-                                                seed: int, rate: float) -> None:
+def test_generated_data_gives_pyshacls_findings(
+    tmp_path: Path, shapes: rdflib.Graph, seed: int, rate: float
+) -> None:
     data = tmp_path / "data.nq"
     with data.open("w") as sink:
         generate(2500, seed, rate, sink.write)
@@ -58,11 +59,19 @@ def test_every_kind_of_injected_violation_is_found(tmp_path: Path, shapes: rdfli
     components = {f.component_name for f in validate_store(store, shapes).findings}
     assert len(VIOLATIONS) == 24
     assert components >= {
-        "ClassConstraintComponent", "DatatypeConstraintComponent", "NodeKindConstraintComponent",
-        "MinCountConstraintComponent", "MaxCountConstraintComponent", "InConstraintComponent",
-        "HasValueConstraintComponent", "NodeConstraintComponent", "UniqueLangConstraintComponent",
-        "QualifiedMinCountConstraintComponent", "MinInclusiveConstraintComponent",
-        "LessThanOrEqualsConstraintComponent", "OrConstraintComponent",
+        "ClassConstraintComponent",
+        "DatatypeConstraintComponent",
+        "NodeKindConstraintComponent",
+        "MinCountConstraintComponent",
+        "MaxCountConstraintComponent",
+        "InConstraintComponent",
+        "HasValueConstraintComponent",
+        "NodeConstraintComponent",
+        "UniqueLangConstraintComponent",
+        "QualifiedMinCountConstraintComponent",
+        "MinInclusiveConstraintComponent",
+        "LessThanOrEqualsConstraintComponent",
+        "OrConstraintComponent",
         "SPARQLConstraintComponent",
     }
 
@@ -109,12 +118,15 @@ def test_a_shape_that_does_not_compile_goes_to_pyshacl() -> None:
     assert report.fallback_note is not None
     assert "http://example.com/Declined" in report.fallback_note
     assert {f.component_name for f in report.findings} == {
-        "MinCountConstraintComponent", "QualifiedMinCountConstraintComponent"}
+        "MinCountConstraintComponent",
+        "QualifiedMinCountConstraintComponent",
+    }
     assert _keys(report.findings) == _keys(run_shacl(quads, shapes))
 
 
 def test_a_change_in_context_gives_what_revalidating_everything_gives(
-        tmp_path: Path, project: kg.Project) -> None:
+    tmp_path: Path, project: kg.Project
+) -> None:
     """Delta validation (neighbourhood + focus nodes) against pySHACL on the whole graph."""
     base, change = tmp_path / "base.nq", tmp_path / "change.nq"
     with base.open("w") as sink:
@@ -128,12 +140,12 @@ def test_a_change_in_context_gives_what_revalidating_everything_gives(
 
     new = proj.read_contribution([change])
     classes = {q.object.value for q in new if q.predicate.value.endswith("#type")}
-    touched = {t.value for q in new for t in (q.subject, q.object, q.graph_name)
-               if isinstance(t, kg.terms.NamedNode)} - classes
+    touched = {
+        t.value for q in new for t in (q.subject, q.object, q.graph_name) if isinstance(t, kg.terms.NamedNode)
+    } - classes
     whole = tmp_path / "whole.nq"
     whole.write_text(base.read_text() + change.read_text())
     before = _keys(pyshacl_findings(nquads_to_graph(str(base)), proj.shapes))
-    after = {k for k in _keys(pyshacl_findings(nquads_to_graph(str(whole)), proj.shapes))
-             if k[0] in touched}
+    after = {k for k in _keys(pyshacl_findings(nquads_to_graph(str(whole)), proj.shapes)) if k[0] in touched}
     assert len(after - before) > 20
     assert _keys(report.findings) == after - before

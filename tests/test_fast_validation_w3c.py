@@ -34,8 +34,8 @@ NOT_COMPILED = {
 ENGINE_LIMITS = {
     "node/maxExclusive-001": "Oxigraph keeps xsd:decimal in canonical form: 4.0 reads back as 4",
     "node/minExclusive-001": "Oxigraph keeps xsd:decimal in canonical form: 4.0 reads back as 4",
-    "property/uniqueLang-002": "rdflib reads \"1\"^^xsd:boolean as true, so the reference "
-                               "(pySHACL) applies the constraint as well",
+    "property/uniqueLang-002": 'rdflib reads "1"^^xsd:boolean as true, so the reference '
+    "(pySHACL) applies the constraint as well",
 }
 
 
@@ -73,22 +73,25 @@ def _expected(graph: rdflib.Graph, entry: rdflib.URIRef) -> tuple[bool, set[tupl
     conforms = graph.value(report, SH.conforms)
     results: set[tuple[object, ...]] = set()
     for r in graph.objects(report, SH.result):
-        results.add((
-            _text(graph.value(r, SH.focusNode)),
-            _blank(render_path(graph, graph.value(r, SH.resultPath))),
-            _text(graph.value(r, SH.value)),
-            str(graph.value(r, SH.sourceConstraintComponent)),
-            str(graph.value(r, SH.resultSeverity)).rsplit("#", 1)[-1],
-            _text(graph.value(r, SH.sourceShape)),
-        ))
+        results.add(
+            (
+                _text(graph.value(r, SH.focusNode)),
+                _blank(render_path(graph, graph.value(r, SH.resultPath))),
+                _text(graph.value(r, SH.value)),
+                str(graph.value(r, SH.sourceConstraintComponent)),
+                str(graph.value(r, SH.resultSeverity)).rsplit("#", 1)[-1],
+                _text(graph.value(r, SH.sourceShape)),
+            )
+        )
     return bool(conforms is not None and conforms.toPython()), results
 
 
 def _load(store: EmbeddedStore, path: Path) -> None:
     base = path.as_uri()
     quads = pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE, base_iri=base)
-    store.add_quads(pyoxigraph.Quad(q.subject, q.predicate, q.object, pyoxigraph.DefaultGraph())
-                    for q in quads)
+    store.add_quads(
+        pyoxigraph.Quad(q.subject, q.predicate, q.object, pyoxigraph.DefaultGraph()) for q in quads
+    )
 
 
 @pytest.mark.parametrize(("name", "path", "entry"), ENTRIES, ids=[e[0] for e in ENTRIES])
@@ -111,7 +114,9 @@ def test_w3c_core(name: str, path: Path, entry: rdflib.URIRef) -> None:
     _load(store, data_file)
     report = validate_store(store, shapes, compiled)
     conforms, expected = _expected(graph, entry)
-    got = {(_blank(f.focus), _blank(f.path), _blank(f.value), f.component, f.severity,
-            _blank(f.shape)) for f in report.findings}
+    got = {
+        (_blank(f.focus), _blank(f.path), _blank(f.value), f.component, f.severity, _blank(f.shape))
+        for f in report.findings
+    }
     assert got == expected
     assert (not report.findings) == conforms

@@ -22,8 +22,9 @@ from kg.errors import UnsafeInputError
 from kg.rdfio import JSON_LD, RDF_XML, guarded, iter_parse_file, parse_bytes, parse_file
 from kg.store.embedded import EmbeddedStore
 
-RDFXML_HEAD = ('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
-               'xmlns:e="http://example.org/">')
+RDFXML_HEAD = (
+    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="http://example.org/">'
+)
 
 
 class Counter(http.server.BaseHTTPRequestHandler):
@@ -57,15 +58,22 @@ def server() -> Iterator[tuple[str, list[str]]]:
 
 
 def _entity_doc(doctype: str, body: str = "&e;") -> bytes:
-    return ('<?xml version="1.0"?>\n' + doctype + "\n" + RDFXML_HEAD
-            + '<rdf:Description rdf:about="http://example.org/a"><e:p>' + body
-            + "</e:p></rdf:Description></rdf:RDF>\n").encode()
+    return (
+        '<?xml version="1.0"?>\n'
+        + doctype
+        + "\n"
+        + RDFXML_HEAD
+        + '<rdf:Description rdf:about="http://example.org/a"><e:p>'
+        + body
+        + "</e:p></rdf:Description></rdf:RDF>\n"
+    ).encode()
 
 
-BILLION_LAUGHS = ('<!DOCTYPE rdf:RDF [\n <!ENTITY a "lol">\n'
-                  + "".join(f' <!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">\n'
-                            for i in range(9))
-                  + "]>")
+BILLION_LAUGHS = (
+    '<!DOCTYPE rdf:RDF [\n <!ENTITY a "lol">\n'
+    + "".join(f' <!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">\n' for i in range(9))
+    + "]>"
+)
 
 
 def xxe(target: str) -> str:
@@ -75,8 +83,7 @@ def xxe(target: str) -> str:
 def test_billion_laughs_is_refused_at_the_doctype(tmp_path: Path) -> None:
     path = tmp_path / "laughs.rdf"
     path.write_bytes(_entity_doc(BILLION_LAUGHS, "&j;"))
-    with pytest.raises(UnsafeInputError,
-                       match=rf"^{re.escape(str(path))}:2:1: RDF/XML with a DOCTYPE"):
+    with pytest.raises(UnsafeInputError, match=rf"^{re.escape(str(path))}:2:1: RDF/XML with a DOCTYPE"):
         parse_file(path)
 
 
@@ -89,11 +96,13 @@ def test_an_external_entity_never_reads_the_local_file(tmp_path: Path) -> None:
         parse_file(path)
 
 
-def test_an_external_entity_or_dtd_is_never_fetched(server: tuple[str, list[str]],
-                                                    tmp_path: Path) -> None:
+def test_an_external_entity_or_dtd_is_never_fetched(server: tuple[str, list[str]], tmp_path: Path) -> None:
     url, hits = server
-    for doctype in (xxe(f"{url}/entity"), f'<!DOCTYPE rdf:RDF SYSTEM "{url}/dtd">',
-                    f'<!DOCTYPE rdf:RDF [<!ENTITY % p SYSTEM "{url}/param"> %p;]>'):
+    for doctype in (
+        xxe(f"{url}/entity"),
+        f'<!DOCTYPE rdf:RDF SYSTEM "{url}/dtd">',
+        f'<!DOCTYPE rdf:RDF [<!ENTITY % p SYSTEM "{url}/param"> %p;]>',
+    ):
         path = tmp_path / "remote.rdf"
         path.write_bytes(_entity_doc(doctype))
         with pytest.raises(UnsafeInputError):
@@ -103,14 +112,15 @@ def test_an_external_entity_or_dtd_is_never_fetched(server: tuple[str, list[str]
     assert hits == []
 
 
-@pytest.mark.parametrize("layout", ["after-70k-comment", "inside-the-root", "lower-case",
-                                    "after-the-root"])
+@pytest.mark.parametrize("layout", ["after-70k-comment", "inside-the-root", "lower-case", "after-the-root"])
 def test_a_doctype_is_refused_wherever_it_stands(layout: str, tmp_path: Path) -> None:
     # Oxigraph expands internal entities wherever the declaration is, not only in the prolog.
-    declaration = '<!doctype r [<!ENTITY e "expanded">]>' if layout == "lower-case" else \
-        '<!DOCTYPE r [<!ENTITY e "expanded">]>'
-    inner = ('<rdf:Description rdf:about="http://example.org/a"><e:p>&e;</e:p>'
-             "</rdf:Description>")
+    declaration = (
+        '<!doctype r [<!ENTITY e "expanded">]>'
+        if layout == "lower-case"
+        else '<!DOCTYPE r [<!ENTITY e "expanded">]>'
+    )
+    inner = '<rdf:Description rdf:about="http://example.org/a"><e:p>&e;</e:p></rdf:Description>'
     text = {
         "after-70k-comment": f"<!--{'x' * 70_000}-->\n{declaration}\n{RDFXML_HEAD}{inner}</rdf:RDF>",
         "inside-the-root": f"{RDFXML_HEAD}\n{declaration}\n{inner}</rdf:RDF>",
@@ -148,58 +158,64 @@ def test_billion_laughs_through_the_command_line(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines() == [
         f"kg: error: {path}:2:1: RDF/XML with a DOCTYPE or entity declaration is refused "
-        "(entities can expand without bound or read local files)"]
+        "(entities can expand without bound or read local files)"
+    ]
 
 
 # -- JSON-LD remote contexts ------------------------------------------------------------------
 
 REMOTE_CONTEXTS = {
     "string": '{{"@context": "{url}/context.jsonld", "@id": "http://example.org/a", "name": "x"}}',
-    "list": '{{"@context": [{{"ex": "http://example.org/"}}, "{url}/c"], "@id": "ex:a", '
-            '"ex:p": "x"}}',
+    "list": '{{"@context": [{{"ex": "http://example.org/"}}, "{url}/c"], "@id": "ex:a", "ex:p": "x"}}',
     "nested-node": '{{"@id": "http://example.org/a", "http://example.org/p": '
-                   '{{"@context": "{url}/nested", "@id": "http://example.org/b", "name": "x"}}}}',
+    '{{"@context": "{url}/nested", "@id": "http://example.org/b", "name": "x"}}}}',
     "import": '{{"@context": {{"@version": 1.1, "@import": "{url}/import"}}, '
-              '"@id": "http://example.org/a", "name": "x"}}',
+    '"@id": "http://example.org/a", "name": "x"}}',
     "property-scoped": '{{"@context": {{"@version": 1.1, "p": {{"@id": "http://example.org/p", '
-                       '"@context": "{url}/scoped"}}}}, "@id": "http://example.org/a", '
-                       '"p": {{"name": "x"}}}}',
+    '"@context": "{url}/scoped"}}}}, "@id": "http://example.org/a", '
+    '"p": {{"name": "x"}}}}',
     "type-scoped": '{{"@context": {{"@version": 1.1, "T": {{"@id": "http://example.org/T", '
-                   '"@context": "{url}/typed"}}}}, "@id": "http://example.org/a", "@type": "T", '
-                   '"name": "x"}}',
+    '"@context": "{url}/typed"}}}}, "@id": "http://example.org/a", "@type": "T", '
+    '"name": "x"}}',
     "relative": '{{"@context": "context.jsonld", "@id": "http://example.org/a", "name": "x"}}',
 }
 
 
 @pytest.mark.parametrize("case", REMOTE_CONTEXTS, ids=list(REMOTE_CONTEXTS))
 def test_a_remote_jsonld_context_is_refused_and_never_fetched(
-        case: str, server: tuple[str, list[str]]) -> None:
+    case: str, server: tuple[str, list[str]]
+) -> None:
     url, hits = server
     data = REMOTE_CONTEXTS[case].format(url=url).encode()
-    with pytest.raises(UnsafeInputError,
-                       match=r"^doc:1:1: the JSON-LD document asks for a remote context, which kg "
-                             r"never fetches"):
+    with pytest.raises(
+        UnsafeInputError,
+        match=r"^doc:1:1: the JSON-LD document asks for a remote context, which kg "
+        r"never fetches",
+    ):
         parse_bytes(data, JSON_LD, source="doc", base_iri=f"{url}/doc.jsonld")
     assert hits == []
 
 
 def test_a_remote_context_through_the_command_line_is_not_fetched(
-        server: tuple[str, list[str]], tmp_path: Path) -> None:
+    server: tuple[str, list[str]], tmp_path: Path
+) -> None:
     url, hits = server
     path = tmp_path / "remote.jsonld"
     path.write_text(REMOTE_CONTEXTS["string"].format(url=url))
     done = run_kg("validate", "--standalone", path)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
-    assert re.fullmatch(rf"kg: error: {re.escape(str(path))}:1:1: the JSON-LD document asks for "
-                        r"a remote context, which kg never fetches; .*\n", done.stderr)
+    assert re.fullmatch(
+        rf"kg: error: {re.escape(str(path))}:1:1: the JSON-LD document asks for "
+        r"a remote context, which kg never fetches; .*\n",
+        done.stderr,
+    )
     assert hits == []
 
 
 def test_an_inline_context_is_used(server: tuple[str, list[str]]) -> None:
     _, hits = server
-    data = (b'{"@context": {"name": "http://example.org/name"}, '
-            b'"@id": "http://example.org/a", "name": "x"}')
+    data = b'{"@context": {"name": "http://example.org/name"}, "@id": "http://example.org/a", "name": "x"}'
     (quad,) = parse_bytes(data, JSON_LD)
     assert quad.predicate.value == "http://example.org/name"
     assert hits == []

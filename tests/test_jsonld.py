@@ -64,8 +64,7 @@ def test_pyld_with_the_documented_frame_reproduces_kg_export_frame(whole: Any, c
     assert by_kg["@graph"]
 
 
-def test_the_bare_class_finds_only_what_is_typed_with_it(whole: Any,
-                                                        project: kg.Project) -> None:
+def test_the_bare_class_finds_only_what_is_typed_with_it(whole: Any, project: kg.Project) -> None:
     """pyld knows no subclasses: a frame of the bare class finds only the nodes typed with it
     (kg's frame lists the subclasses too; docs/jsonld.md)."""
     bare = {"@context": CONTEXT["@context"], "@type": "org:Organization"}

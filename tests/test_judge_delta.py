@@ -66,7 +66,8 @@ def _a_document_with_sentences(store: EmbeddedStore) -> tuple[object, list[tuple
     result = store.query(
         "PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX kgo: <https://kg.example.org/ontology#> "
         "SELECT ?doc ?s ?n WHERE { ?s a kgo:SourceSentence ; prov:wasDerivedFrom ?doc ; "
-        "kgo:sentenceNumber ?n } ORDER BY ?doc ?n")
+        "kgo:sentenceNumber ?n } ORDER BY ?doc ?n"
+    )
     by_doc: dict[object, list[tuple[object, int]]] = {}
     for doc, sentence, number in result.rows:
         by_doc.setdefault(doc, []).append((sentence, int(number.value)))  # type: ignore[union-attr]
@@ -80,11 +81,19 @@ def _new_sentence(doc: object, number: int) -> list:
     graph = NamedNode("https://kg.example.org/graph/added-sentence")
     prov, xsd = "http://www.w3.org/ns/prov#", "http://www.w3.org/2001/XMLSchema#"
     return [
-        Quad(graph, NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-             NamedNode(f"{KGO}SourceSentence"), graph),
+        Quad(
+            graph,
+            NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            NamedNode(f"{KGO}SourceSentence"),
+            graph,
+        ),
         Quad(graph, NamedNode(f"{prov}wasDerivedFrom"), doc, graph),  # type: ignore[arg-type]
-        Quad(graph, NamedNode(f"{KGO}sentenceNumber"),
-             Literal(str(number), datatype=NamedNode(f"{xsd}integer")), graph),
+        Quad(
+            graph,
+            NamedNode(f"{KGO}sentenceNumber"),
+            Literal(str(number), datatype=NamedNode(f"{xsd}integer")),
+            graph,
+        ),
     ]
 
 
@@ -117,8 +126,9 @@ def test_a_number_taken_twice_is_looked_for_among_its_namesakes_only(base: list)
         (taken_sentence.value, UNIQUE),  # type: ignore[attr-defined]
     }
     free = 1 + max(n for _, n in sentences)
-    assert not [f for f in project.validate_change(_new_sentence(doc, free), ()).findings
-                if f.shape == UNIQUE]
+    assert not [
+        f for f in project.validate_change(_new_sentence(doc, free), ()).findings if f.shape == UNIQUE
+    ]
 
 
 LISTED_SHAPES = """
@@ -145,14 +155,20 @@ def test_a_node_named_by_the_shapes_had_its_results_before_it_occurred() -> None
     assert any(check.listed for check in shapes.compiled.checks)
     ex = "http://example.com/"
     store = EmbeddedStore()
-    store.change([Quad(NamedNode(f"{ex}other"), NamedNode(f"{ex}q"), NamedNode(f"{ex}v"),
-                       NamedNode(f"{ex}g"))])
-    change = [Quad(NamedNode(f"{ex}absent"), NamedNode(f"{ex}q"), NamedNode(f"{ex}v"),
-                   NamedNode(f"{ex}g")),
-              Quad(NamedNode(f"{ex}new"), NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                   NamedNode(f"{ex}Thing"), NamedNode(f"{ex}g")),
-              Quad(NamedNode(f"{ex}new"), NamedNode(f"{ex}q"), NamedNode(f"{ex}v"),
-                   NamedNode(f"{ex}g"))]
+    store.change(
+        [Quad(NamedNode(f"{ex}other"), NamedNode(f"{ex}q"), NamedNode(f"{ex}v"), NamedNode(f"{ex}g"))]
+    )
+    change = [
+        Quad(NamedNode(f"{ex}absent"), NamedNode(f"{ex}q"), NamedNode(f"{ex}v"), NamedNode(f"{ex}g")),
+        Quad(
+            NamedNode(f"{ex}new"),
+            NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            NamedNode(f"{ex}Thing"),
+            NamedNode(f"{ex}g"),
+        ),
+        Quad(NamedNode(f"{ex}new"), NamedNode(f"{ex}q"), NamedNode(f"{ex}v"), NamedNode(f"{ex}g")),
+    ]
     report = judge_change(store, shapes, change, ())
-    assert {f.focus for f in report.findings if f.component.endswith("MinCountConstraintComponent")} \
-        == {f"{ex}new"}
+    assert {f.focus for f in report.findings if f.component.endswith("MinCountConstraintComponent")} == {
+        f"{ex}new"
+    }

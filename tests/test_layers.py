@@ -16,8 +16,18 @@ from conftest import ROOT
 
 PACKAGE = ROOT / "src" / "kg"
 RDF_IO = {"canonical.py", "formats.py", "input_guards.py", "rdfio.py", "terms.py"}
-ABOVE_THE_SEAM = ["api.py", "cli", "server", "validate", "draft", "jsonld.py", "queries.py",
-                  "contribute.py", "results.py", "project.py"]
+ABOVE_THE_SEAM = [
+    "api.py",
+    "cli",
+    "server",
+    "validate",
+    "draft",
+    "jsonld.py",
+    "queries.py",
+    "contribute.py",
+    "results.py",
+    "project.py",
+]
 
 
 def _modules(part: str) -> list[Path]:
@@ -38,8 +48,9 @@ def _imports(path: Path) -> set[str]:
 
 def _engine_attributes(path: Path) -> list[int]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    return [node.lineno for node in ast.walk(tree)
-            if isinstance(node, ast.Attribute) and node.attr == "engine"]
+    return [
+        node.lineno for node in ast.walk(tree) if isinstance(node, ast.Attribute) and node.attr == "engine"
+    ]
 
 
 def test_only_the_store_and_the_rdf_modules_import_the_engine() -> None:
@@ -63,8 +74,10 @@ def test_nothing_above_the_seam_imports_an_engine_or_reaches_under_it(part: str)
 
 def test_the_check_sees_an_import_where_there_is_one(tmp_path: Path) -> None:
     probe = tmp_path / "probe.py"
-    probe.write_text("import pyoxigraph as ox\nfrom SPARQLWrapper import SPARQLWrapper\n"
-                     "def f(store):\n    return store.engine\n")
+    probe.write_text(
+        "import pyoxigraph as ox\nfrom SPARQLWrapper import SPARQLWrapper\n"
+        "def f(store):\n    return store.engine\n"
+    )
     assert {"pyoxigraph", "SPARQLWrapper"} <= _imports(probe)
     assert _engine_attributes(probe) == [4]
 
@@ -77,8 +90,12 @@ def _type_tests(path: Path) -> list[int]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     lines = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                and node.func.id == "isinstance" and len(node.args) == 2:
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "isinstance"
+            and len(node.args) == 2
+        ):
             names = {n.id for n in ast.walk(node.args[1]) if isinstance(n, ast.Name)}
             names |= {n.attr for n in ast.walk(node.args[1]) if isinstance(n, ast.Attribute)}
             if names & STORE_CLASSES:

@@ -74,8 +74,7 @@ def test_a_hostile_string_is_bound_as_one_literal(echo_project: kg.Project, valu
 
 
 @pytest.mark.parametrize("value", HOSTILE_STRINGS)
-def test_a_hostile_search_text_finds_nothing_and_adds_no_rows(
-        echo_project: kg.Project, value: str) -> None:
+def test_a_hostile_search_text_finds_nothing_and_adds_no_rows(echo_project: kg.Project, value: str) -> None:
     assert echo_project.query("label-search", {"text": "Minsk"}).rows  # the query works
     assert echo_project.query("label-search", {"text": value}).rows == []
 
@@ -98,8 +97,7 @@ def test_ad_hoc_query_parameters_are_bound_or_refused_too(echo_project: kg.Proje
         echo_project.query("SELECT ?v WHERE { }", {"v": "<http://example.org/a> } #"})
 
 
-@pytest.mark.parametrize("value, kind", [('""@A', "string"), ('"x"@a', "term"),
-                                         ("x@a", "langstring")])
+@pytest.mark.parametrize("value, kind", [('""@A', "string"), ('"x"@a', "term"), ("x@a", "langstring")])
 def test_an_invalid_language_tag_is_a_parameter_error(value: str, kind: str) -> None:
     # found by the fuzz test: it was a bare ValueError from the engine's Literal
     with pytest.raises(ParameterError, match=r"parameter 'p': '[aA]' is not a language tag"):
@@ -111,9 +109,8 @@ def test_bind_puts_the_value_in_one_values_block() -> None:
     assert text == 'SELECT ?x WHERE { VALUES ?v { "\\" } ; DROP ALL ; #" } ?x ?p ?v }'
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(value=st.text(max_size=40) | st.text(alphabet='"\'\\{}<>#@^ \n.;', max_size=20))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=st.text(max_size=40) | st.text(alphabet="\"'\\{}<>#@^ \n.;", max_size=20))
 def test_any_string_is_one_value_never_query_text(echo_project: kg.Project, value: str) -> None:
     # A value written as an RDF literal ('"Minsk"@en', '"3"^^xsd:integer') is read as one;
     # any other text is the string itself, surrounding spaces dropped.
@@ -129,6 +126,7 @@ def test_any_string_is_one_value_never_query_text(echo_project: kg.Project, valu
 
 # -- through the command line ---------------------------------------------------------------
 
+
 def test_the_cli_binds_a_hostile_string_as_a_literal(echo_project: kg.Project) -> None:
     root = echo_project.files.root
     before = tree_bytes(root)
@@ -142,8 +140,9 @@ def test_the_cli_binds_a_hostile_string_as_a_literal(echo_project: kg.Project) -
 
 def test_the_cli_refuses_a_hostile_iri_with_exit_2(echo_project: kg.Project) -> None:
     root = echo_project.files.root
-    done = run_kg("--project", root, "query", "echo", "--param",
-                  "thing=<http://example.org/a> } ; DROP ALL ; #")
+    done = run_kg(
+        "--project", root, "query", "echo", "--param", "thing=<http://example.org/a> } ; DROP ALL ; #"
+    )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert re.fullmatch(r"kg: error: parameter 'thing': .* is not an IRI.*\n", done.stderr)
@@ -151,7 +150,15 @@ def test_the_cli_refuses_a_hostile_iri_with_exit_2(echo_project: kg.Project) -> 
 
 
 def test_the_cli_search_with_injected_union_adds_no_rows(echo_project: kg.Project) -> None:
-    done = run_kg("--project", echo_project.files.root, "query", "label-search", "--param",
-                  'text=x" } } UNION { ?thing ?p ?name } #', "-f", "csv")
+    done = run_kg(
+        "--project",
+        echo_project.files.root,
+        "query",
+        "label-search",
+        "--param",
+        'text=x" } } UNION { ?thing ?p ?name } #',
+        "-f",
+        "csv",
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines() == ["thing,label,match,type"]

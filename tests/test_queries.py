@@ -21,8 +21,14 @@ SELECT ?x WHERE { ?x ?p ?lang }
 
 def _query() -> NamedQuery:
     title, description, params = parse_header(HEADER)
-    return NamedQuery("sites", path=None, text=HEADER, title=title,  # type: ignore[arg-type]
-                      description=description, parameters=params)
+    return NamedQuery(
+        "sites",
+        path=None,
+        text=HEADER,
+        title=title,  # type: ignore[arg-type]
+        description=description,
+        parameters=params,
+    )
 
 
 def test_header_gives_title_description_and_parameters() -> None:
@@ -30,14 +36,16 @@ def test_header_gives_title_description_and_parameters() -> None:
     assert query.title == "Sites the mission visited"
     assert query.description == "One row per real site."
     assert [p.signature() for p in query.parameters] == [
-        "mission: iri = kgr:business-mission-belarus", "lang: string?", "limit: integer"]
+        "mission: iri = kgr:business-mission-belarus",
+        "lang: string?",
+        "limit: integer",
+    ]
 
 
 def test_defaults_fill_in_and_values_are_typed() -> None:
     bindings = _query().bindings({"limit": "3", "lang": "en"})
     assert bindings["mission"] == NamedNode("https://kg.example.org/id/business-mission-belarus")
-    assert bindings["limit"] == Literal("3", datatype=NamedNode(
-        "http://www.w3.org/2001/XMLSchema#integer"))
+    assert bindings["limit"] == Literal("3", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
     assert bindings["lang"] == Literal("en")
 
 
@@ -54,18 +62,23 @@ def test_missing_unknown_and_ill_typed_parameters_are_errors() -> None:
         _query().bindings({"limit": "1", "mission": "not an iri"})
 
 
-@pytest.mark.parametrize(("text", "kind", "expected"), [
-    ("<http://example.com/a>", "iri", NamedNode("http://example.com/a")),
-    ("kgr:actp-rf", "iri", NamedNode("https://kg.example.org/id/actp-rf")),
-    ('"Великий камень"@ru', "langstring", Literal("Великий камень", language="ru")),
-    ("Minsk@en", "langstring", Literal("Minsk", language="en")),
-    ('"2024-04-05"^^xsd:date', "term", Literal("2024-04-05", datatype=NamedNode(
-        "http://www.w3.org/2001/XMLSchema#date"))),
-    ("kgr:x", "term", NamedNode("https://kg.example.org/id/x")),
-    ("plain words", "term", Literal("plain words")),
-    ("true", "boolean", Literal("true", datatype=NamedNode(
-        "http://www.w3.org/2001/XMLSchema#boolean"))),
-])
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        ("<http://example.com/a>", "iri", NamedNode("http://example.com/a")),
+        ("kgr:actp-rf", "iri", NamedNode("https://kg.example.org/id/actp-rf")),
+        ('"Великий камень"@ru', "langstring", Literal("Великий камень", language="ru")),
+        ("Minsk@en", "langstring", Literal("Minsk", language="en")),
+        (
+            '"2024-04-05"^^xsd:date',
+            "term",
+            Literal("2024-04-05", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#date")),
+        ),
+        ("kgr:x", "term", NamedNode("https://kg.example.org/id/x")),
+        ("plain words", "term", Literal("plain words")),
+        ("true", "boolean", Literal("true", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))),
+    ],
+)
 def test_parse_value(text: str, kind: str, expected: object) -> None:
     assert parse_value(text, kind) == expected
 
@@ -78,10 +91,11 @@ def test_typed_literal_is_checked_against_its_datatype() -> None:
 def test_a_hostile_value_stays_one_literal() -> None:
     store = EmbeddedStore()
     g = NamedNode("http://example.com/g")
-    store.add_quads([Quad(NamedNode("http://example.com/s"), NamedNode("http://example.com/p"),
-                          Literal("a"), g)])
+    store.add_quads(
+        [Quad(NamedNode("http://example.com/s"), NamedNode("http://example.com/p"), Literal("a"), g)]
+    )
     hostile = Literal('a" } } ; DROP ALL ; SELECT * { ?s ?p "')
-    query = 'SELECT ?s WHERE { ?s <http://example.com/p> ?v }'
+    query = "SELECT ?s WHERE { ?s <http://example.com/p> ?v }"
     assert store.query(query, bindings={"v": hostile}).rows == []
     assert store.query(query, bindings={"v": Literal("a")}).table() == [("http://example.com/s",)]
     assert len(store) == 1

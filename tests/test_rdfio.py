@@ -41,8 +41,10 @@ def test_syntax_error_has_file_line_and_column(tmp_path: Path) -> None:
 
 def test_rdfxml_error_is_located_too(tmp_path: Path) -> None:
     path = tmp_path / "bad.rdf"
-    path.write_text('<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
-                    "<rdf:Description>\n</rdf:RDF>\n")
+    path.write_text(
+        '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+        "<rdf:Description>\n</rdf:RDF>\n"
+    )
     with pytest.raises(RdfSyntaxError, match=r"bad\.rdf:\d+:\d+: "):
         parse_file(path)
 
@@ -66,8 +68,10 @@ def test_remote_jsonld_context_is_refused(tmp_path: Path) -> None:
 
 def test_rdfxml_doctype_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "entity.rdf"
-    path.write_text('<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY e "x">]>\n'
-                    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n')
+    path.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY e "x">]>\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n'
+    )
     with pytest.raises(UnsafeInputError, match=r"entity\.rdf:2:1: RDF/XML with a DOCTYPE"):
         parse_file(path)
 

@@ -21,8 +21,10 @@ def _console_commands() -> list[str]:
 
 
 def test_readme_has_examples_for_every_command() -> None:
-    shown = {shlex.split(c)[1] if not c.split()[1].startswith("--") else shlex.split(c)[3]
-             for c in _console_commands()}
+    shown = {
+        shlex.split(c)[1] if not c.split()[1].startswith("--") else shlex.split(c)[3]
+        for c in _console_commands()
+    }
     assert {"queries", "query", "export", "validate", "add", "stats"} <= shown
 
 
@@ -65,8 +67,9 @@ def _python_blocks() -> list[str]:
     return re.findall(r"```python\n(.*?)```", README, re.DOTALL)
 
 
-def test_the_python_example_runs_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_python_example_runs_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     blocks = _python_blocks()
     assert blocks, "the README shows the Python API"
     for part in ("ontology", "data", "queries", "examples"):

@@ -32,13 +32,22 @@ def _store_quads(project: kg.Project) -> set[str]:
 
 @pytest.mark.parametrize("on_disk", [False, True], ids=["memory", "disk"])
 def test_retracting_an_added_source_leaves_data_and_store_as_before(
-        project_dir: Path, tmp_path: Path, on_disk: bool) -> None:
+    project_dir: Path, tmp_path: Path, on_disk: bool
+) -> None:
     store = ["--store", str(tmp_path / "store")] if on_disk else []
     post = tmp_path / "new-post.trig"
     shutil.copy(ROOT / "examples" / "new-post.trig", post)
     before_files = tree_bytes(project_dir / "data")
-    stats = run_kg("--project", project_dir, *store, "query", "-e",
-                   "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "-f", "csv")
+    stats = run_kg(
+        "--project",
+        project_dir,
+        *store,
+        "query",
+        "-e",
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "-f",
+        "csv",
+    )
     assert stats.returncode == 0, stats.stderr
     added = run_kg("--project", project_dir, *store, "add", post)
     assert added.returncode == 0, added.stderr
@@ -47,8 +56,16 @@ def test_retracting_an_added_source_leaves_data_and_store_as_before(
     assert retracted.returncode == 0, retracted.stderr
     assert "retracted" in retracted.stdout
     assert tree_bytes(project_dir / "data") == before_files
-    after = run_kg("--project", project_dir, *store, "query", "-e",
-                   "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "-f", "csv")
+    after = run_kg(
+        "--project",
+        project_dir,
+        *store,
+        "query",
+        "-e",
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "-f",
+        "csv",
+    )
     assert after.stdout == stats.stdout
     if on_disk:
         from kg.store.disk import DiskStore
@@ -59,7 +76,8 @@ def test_retracting_an_added_source_leaves_data_and_store_as_before(
 
 
 def test_inference_graphs_resting_on_the_source_are_named_or_retracted_with_it(
-        project_dir: Path, tmp_path: Path) -> None:
+    project_dir: Path, tmp_path: Path
+) -> None:
     post = tmp_path / "new-post.trig"
     shutil.copy(ROOT / "examples" / "new-post.trig", post)
     inference = tmp_path / "press-release-inference.trig"
@@ -78,11 +96,11 @@ def test_inference_graphs_resting_on_the_source_are_named_or_retracted_with_it(
     assert tree_bytes(project_dir / "data") == before_files
 
 
-def test_a_retraction_that_breaks_the_rest_is_refused_and_changes_nothing(
-        project_dir: Path) -> None:
+def test_a_retraction_that_breaks_the_rest_is_refused_and_changes_nothing(project_dir: Path) -> None:
     project = kg.open_project(project_dir)
-    sources = project.query("SELECT DISTINCT ?s WHERE { GRAPH ?g { ?g prov:wasDerivedFrom ?s } "
-                            "?s a schema:WebSite }").rows
+    sources = project.query(
+        "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?g prov:wasDerivedFrom ?s } ?s a schema:WebSite }"
+    ).rows
     assert sources, "the graph has reference sources"
     before_files = tree_bytes(project_dir / "data")
     before = _store_quads(project)

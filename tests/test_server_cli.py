@@ -30,9 +30,25 @@ def server() -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "KG_TOKEN": "from-the-environment"}
     process = subprocess.Popen(
-        [*KG, "--project", str(ROOT), "serve", "--port", str(port),
-         "--timeout", "3", "--max-rows", "2", "--allow-updates"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            *KG,
+            "--project",
+            str(ROOT),
+            "serve",
+            "--port",
+            str(port),
+            "--timeout",
+            "3",
+            "--max-rows",
+            "2",
+            "--allow-updates",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -56,31 +72,56 @@ def server() -> Iterator[str]:
 def curl(*args: str) -> tuple[str, str]:
     if shutil.which("curl") is None:
         pytest.skip("curl is not installed")
-    done = subprocess.run(["curl", "-sS", "--max-time", "60", "-w", "\n%{http_code}", *args],
-                          capture_output=True, text=True, check=False, timeout=90)
+    done = subprocess.run(
+        ["curl", "-sS", "--max-time", "60", "-w", "\n%{http_code}", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=90,
+    )
     body, status = done.stdout.rsplit("\n", 1)
     return body, status
 
 
 def test_serve_answers_sparql_with_its_options(server: str) -> None:
-    body, status = curl("-G", server + "/sparql", "--data-urlencode",
-                        "query=SELECT * WHERE { ?s ?p ?o }",
-                        "-H", "Accept: application/sparql-results+json")
+    body, status = curl(
+        "-G",
+        server + "/sparql",
+        "--data-urlencode",
+        "query=SELECT * WHERE { ?s ?p ?o }",
+        "-H",
+        "Accept: application/sparql-results+json",
+    )
     assert status == "200"
     assert len(json.loads(body)["results"]["bindings"]) == 2  # --max-rows 2
 
 
 def test_serve_takes_the_token_from_the_environment(server: str) -> None:
-    update = ('INSERT DATA { GRAPH <https://kg.example.org/graph/cli-test> { '
-              '<https://kg.example.org/graph/cli-test> <http://www.w3.org/ns/prov#wasDerivedFrom> '
-              '<https://kg.example.org/id/actp-rf-business-mission-results> . '
-              '<https://kg.example.org/id/actp-rf> '
-              '<http://www.w3.org/2004/02/skos/core#altLabel> "ACTP (CLI)"@en } }')
-    _, refused = curl(server + "/sparql", "-H", "Content-Type: application/sparql-update",
-                      "-H", "Authorization: Bearer wrong", "--data-binary", update)
-    body, accepted = curl(server + "/sparql", "-H", "Content-Type: application/sparql-update",
-                          "-H", "Authorization: Bearer from-the-environment",
-                          "--data-binary", update)
+    update = (
+        "INSERT DATA { GRAPH <https://kg.example.org/graph/cli-test> { "
+        "<https://kg.example.org/graph/cli-test> <http://www.w3.org/ns/prov#wasDerivedFrom> "
+        "<https://kg.example.org/id/actp-rf-business-mission-results> . "
+        "<https://kg.example.org/id/actp-rf> "
+        '<http://www.w3.org/2004/02/skos/core#altLabel> "ACTP (CLI)"@en } }'
+    )
+    _, refused = curl(
+        server + "/sparql",
+        "-H",
+        "Content-Type: application/sparql-update",
+        "-H",
+        "Authorization: Bearer wrong",
+        "--data-binary",
+        update,
+    )
+    body, accepted = curl(
+        server + "/sparql",
+        "-H",
+        "Content-Type: application/sparql-update",
+        "-H",
+        "Authorization: Bearer from-the-environment",
+        "--data-binary",
+        update,
+    )
     assert refused == "401"
     assert accepted == "200", body
     assert json.loads(body)["added"] == 2  # the fact and its graph's source
@@ -94,8 +135,14 @@ def test_entity_page_over_curl(server: str) -> None:
 
 def test_allow_updates_without_token_is_a_usage_error() -> None:
     env = {k: v for k, v in os.environ.items() if k != "KG_TOKEN"}
-    done = subprocess.run([*KG, "--project", str(ROOT), "serve",
-                           "--allow-updates"], cwd=ROOT, env=env, capture_output=True,
-                          text=True, check=False, timeout=60)
+    done = subprocess.run(
+        [*KG, "--project", str(ROOT), "serve", "--allow-updates"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
     assert done.returncode == 2
     assert "token" in done.stderr

@@ -63,8 +63,7 @@ def test_sparqlwrapper_tsv(served: Served) -> None:
     body = wrapper(served, SELECT, TSV).query().convert()
     lines = body.decode().splitlines()
     assert lines[0] == "?label"
-    assert set(lines[1:]) == {'"Great Stone Industrial Park"@en', '"Великий камень"@ru',
-                              '"Вялікі камень"@be'}
+    assert set(lines[1:]) == {'"Great Stone Industrial Park"@en', '"Великий камень"@ru', '"Вялікі камень"@be'}
 
 
 def test_sparqlwrapper_ask(served: Served) -> None:
@@ -79,8 +78,11 @@ def test_sparqlwrapper_ask(served: Served) -> None:
 @pytest.mark.parametrize("fmt", [TURTLE, N3, XML, JSONLD])
 def test_sparqlwrapper_construct(served: Served, fmt: str) -> None:
     converted = wrapper(served, CONSTRUCT, fmt).query().convert()
-    graph = converted if isinstance(converted, rdflib.Graph) else \
-        rdflib.Graph().parse(data=converted, format="turtle")
+    graph = (
+        converted
+        if isinstance(converted, rdflib.Graph)
+        else rdflib.Graph().parse(data=converted, format="turtle")
+    )
     assert {str(o) for o in graph.objects()} == LABELS
     assert len(graph) == 3
 
@@ -93,15 +95,18 @@ def test_sparqlwrapper_post(served: Served) -> None:
 
 
 # -- content negotiation over plain HTTP -----------------------------------------------------
-@pytest.mark.parametrize(("accept", "media"), [
-    ("application/sparql-results+json", "application/sparql-results+json"),
-    ("application/json", "application/sparql-results+json"),
-    ("application/sparql-results+xml", "application/sparql-results+xml"),
-    ("text/csv", "text/csv"),
-    ("text/tab-separated-values", "text/tab-separated-values"),
-    ("*/*", "application/sparql-results+json"),
-    ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
-])
+@pytest.mark.parametrize(
+    ("accept", "media"),
+    [
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("application/json", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+        ("*/*", "application/sparql-results+json"),
+        ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
+    ],
+)
 def test_select_media_types(served: Served, accept: str, media: str) -> None:
     with served.client() as client:
         response = client.get("/sparql", params={"query": SELECT}, headers={"Accept": accept})
@@ -110,15 +115,22 @@ def test_select_media_types(served: Served, accept: str, media: str) -> None:
     assert "Great Stone Industrial Park" in response.text
 
 
-@pytest.mark.parametrize(("accept", "fmt"), [
-    ("text/turtle", "turtle"), ("application/n-triples", "nt"),
-    ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml"),
-])
+@pytest.mark.parametrize(
+    ("accept", "fmt"),
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+    ],
+)
 def test_construct_media_types(served: Served, accept: str, fmt: str) -> None:
     with served.client() as client:
-        response = client.post("/sparql", content=CONSTRUCT.encode(),
-                               headers={"Content-Type": "application/sparql-query",
-                                        "Accept": accept})
+        response = client.post(
+            "/sparql",
+            content=CONSTRUCT.encode(),
+            headers={"Content-Type": "application/sparql-query", "Accept": accept},
+        )
     assert response.status_code == 200
     assert response.headers["content-type"].split(";")[0] == accept
     graph = rdflib.Graph().parse(data=response.content, format=fmt)
@@ -127,8 +139,7 @@ def test_construct_media_types(served: Served, accept: str, fmt: str) -> None:
 
 def test_unacceptable_format_is_406(served: Served) -> None:
     with served.client() as client:
-        response = client.get("/sparql", params={"query": SELECT},
-                              headers={"Accept": "image/png"})
+        response = client.get("/sparql", params={"query": SELECT}, headers={"Accept": "image/png"})
     assert response.status_code == 406
     assert response.json()["error"]["status"] == 406
 
@@ -167,8 +178,9 @@ def test_service_clause_refused_by_default(served: Served) -> None:
     query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
     with served.client() as client:
         response = client.get("/sparql", params={"query": query})
-        quoted = client.get("/sparql", params={
-            "query": 'SELECT ?service WHERE { BIND("SERVICE LOAD" AS ?service) }'})
+        quoted = client.get(
+            "/sparql", params={"query": 'SELECT ?service WHERE { BIND("SERVICE LOAD" AS ?service) }'}
+        )
     assert response.status_code == 403
     assert "SERVICE" in response.json()["error"]["detail"]
     assert quoted.status_code == 200  # the words inside a string or a variable are data
@@ -176,8 +188,11 @@ def test_service_clause_refused_by_default(served: Served) -> None:
 
 def test_rows_are_capped(served: Served) -> None:
     with served.client() as client:
-        response = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"},
-                              headers={"Accept": "application/sparql-results+json"})
+        response = client.get(
+            "/sparql",
+            params={"query": "SELECT * WHERE { ?s ?p ?o }"},
+            headers={"Accept": "application/sparql-results+json"},
+        )
     assert response.status_code == 200
     assert len(response.json()["results"]["bindings"]) == 50
     assert response.headers["kg-results-truncated"] == "50"
@@ -185,16 +200,16 @@ def test_rows_are_capped(served: Served) -> None:
 
 def test_browser_is_sent_to_the_query_page(served: Served) -> None:
     with served.client() as client:
-        response = client.get("/sparql", params={"query": SELECT},
-                              headers={"Accept": "text/html"})
+        response = client.get("/sparql", params={"query": SELECT}, headers={"Accept": "text/html"})
     assert response.status_code == 303
     assert response.headers["location"].startswith("/query?query=")
 
 
 # -- curl as a client ------------------------------------------------------------------------
 def curl(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["curl", "-sS", "--max-time", "60", *args], capture_output=True,
-                          text=True, check=False, timeout=90)
+    return subprocess.run(
+        ["curl", "-sS", "--max-time", "60", *args], capture_output=True, text=True, check=False, timeout=90
+    )
 
 
 @pytest.fixture
@@ -205,8 +220,14 @@ def has_curl() -> None:
 
 @pytest.mark.usefixtures("has_curl")
 def test_curl_get_json(served: Served) -> None:
-    done = curl("-G", served.url + "/sparql", "--data-urlencode", f"query={SELECT}",
-                "-H", "Accept: application/sparql-results+json")
+    done = curl(
+        "-G",
+        served.url + "/sparql",
+        "--data-urlencode",
+        f"query={SELECT}",
+        "-H",
+        "Accept: application/sparql-results+json",
+    )
     assert done.returncode == 0, done.stderr
     values = {b["label"]["value"] for b in json.loads(done.stdout)["results"]["bindings"]}
     assert values == LABELS
@@ -214,8 +235,15 @@ def test_curl_get_json(served: Served) -> None:
 
 @pytest.mark.usefixtures("has_curl")
 def test_curl_post_form_csv(served: Served) -> None:
-    done = curl(served.url + "/sparql", "--data-urlencode", f"query={SELECT}",
-                "-H", "Accept: text/csv", "-w", "\n%{content_type}")
+    done = curl(
+        served.url + "/sparql",
+        "--data-urlencode",
+        f"query={SELECT}",
+        "-H",
+        "Accept: text/csv",
+        "-w",
+        "\n%{content_type}",
+    )
     body, content_type = done.stdout.rsplit("\n", 1)
     assert content_type.startswith("text/csv")
     assert set(body.replace("\r", "").split("\n")[1:]) - {""} == LABELS
@@ -223,16 +251,22 @@ def test_curl_post_form_csv(served: Served) -> None:
 
 @pytest.mark.usefixtures("has_curl")
 def test_curl_post_direct_turtle(served: Served) -> None:
-    done = curl(served.url + "/sparql", "-H", "Content-Type: application/sparql-query",
-                "-H", "Accept: text/turtle", "--data-binary", CONSTRUCT)
+    done = curl(
+        served.url + "/sparql",
+        "-H",
+        "Content-Type: application/sparql-query",
+        "-H",
+        "Accept: text/turtle",
+        "--data-binary",
+        CONSTRUCT,
+    )
     graph = rdflib.Graph().parse(data=done.stdout, format="turtle")
     assert {str(o) for o in graph.objects()} == LABELS
 
 
 @pytest.mark.usefixtures("has_curl")
 def test_curl_bad_query_status(served: Served) -> None:
-    done = curl("-G", served.url + "/sparql", "--data-urlencode", "query=ASK {",
-                "-w", "\n%{http_code}")
+    done = curl("-G", served.url + "/sparql", "--data-urlencode", "query=ASK {", "-w", "\n%{http_code}")
     body, status = done.stdout.rsplit("\n", 1)
     assert status == "400"
     assert json.loads(body)["error"]["detail"].startswith("<query>:1:")

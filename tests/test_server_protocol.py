@@ -21,8 +21,15 @@ from kg.rdfio import N_TRIPLES, parse_file
 from kg.terms import NamedNode, Quad
 from test_server_support import Served, empty_project, running
 
-PROTOCOL = (Path(__file__).resolve().parent.parent.parent / "shared" / "w3c" / "rdf-tests"
-            / "sparql" / "sparql11" / "protocol")
+PROTOCOL = (
+    Path(__file__).resolve().parent.parent.parent
+    / "shared"
+    / "w3c"
+    / "rdf-tests"
+    / "sparql"
+    / "sparql11"
+    / "protocol"
+)
 MANIFEST = PROTOCOL / "manifest.ttl"
 
 EXCLUDED = {
@@ -34,7 +41,7 @@ EXCLUDED = {
     "update_post_direct": "an update; the endpoint under test is read-only",
     "update_base_uri": "an update; the endpoint under test is read-only",
     "bad_multiple_updates": "a read-only endpoint refuses every update (403) before reading "
-                            "it, so the expected 4xx would prove nothing about the protocol",
+    "it, so the expected 4xx would prove nothing about the protocol",
     "bad_update_wrong_media_type": "as bad_multiple_updates: any update is refused with 403",
     "bad_update_missing_form_type": "as bad_multiple_updates: any update is refused with 403",
     "bad_update_non_utf8": "as bad_multiple_updates: any update is refused with 403",
@@ -69,8 +76,7 @@ class ProtocolTest:
 
 def _read_manifest() -> tuple[list[ProtocolTest], dict[str, Path]]:
     graph = rdflib.Graph().parse(MANIFEST, format="turtle")
-    entries = rdflib.collection.Collection(
-        graph, next(graph.objects(None, MF.entries)))
+    entries = rdflib.collection.Collection(graph, next(graph.objects(None, MF.entries)))
     tests, data = [], {}
     for entry in entries:
         for graph_data in graph.objects(entry, UT.graphData):
@@ -84,27 +90,29 @@ def _read_manifest() -> tuple[list[ProtocolTest], dict[str, Path]]:
             header_list = graph.value(request, HT.headers)
             if header_list is not None:
                 for header in rdflib.collection.Collection(graph, header_list):
-                    headers[str(graph.value(header, HT.fieldName))] = \
-                        str(graph.value(header, HT.fieldValue))
+                    headers[str(graph.value(header, HT.fieldName))] = str(graph.value(header, HT.fieldValue))
             body_node = graph.value(request, HT.body)
             body = None
             if body_node is not None:
                 encoding = str(graph.value(body_node, CNT.characterEncoding) or "UTF-8")
                 body = str(graph.value(body_node, CNT.chars)).encode(encoding)
             response = graph.value(request, HT.resp)
-            statuses = {int(str(s).removeprefix(HTS)[0])
-                        for s in graph.objects(response, MF.expectedStatus)}
+            statuses = {int(str(s).removeprefix(HTS)[0]) for s in graph.objects(response, MF.expectedStatus)}
             fmt = graph.value(response, MF.expectedFormat)
             boolean = graph.value(response, MF.expectedBoolean)
             rest = str(graph.value(request, HT.absolutePath)).removeprefix("/sparql/")
-            requests.append(ProtocolRequest(
-                method=str(graph.value(request, HT.methodName)),
-                path="/sparql" + rest,
-                headers=headers, body=body, statuses=statuses,
-                fmt=None if fmt is None else str(fmt),
-                boolean=None if boolean is None else bool(boolean.toPython())))
-        tests.append(ProtocolTest(str(entry).rsplit("#", 1)[-1],
-                                  str(graph.value(entry, MF.name)), requests))
+            requests.append(
+                ProtocolRequest(
+                    method=str(graph.value(request, HT.methodName)),
+                    path="/sparql" + rest,
+                    headers=headers,
+                    body=body,
+                    statuses=statuses,
+                    fmt=None if fmt is None else str(fmt),
+                    boolean=None if boolean is None else bool(boolean.toPython()),
+                )
+            )
+        tests.append(ProtocolTest(str(entry).rsplit("#", 1)[-1], str(graph.value(entry, MF.name)), requests))
     return tests, data
 
 
@@ -121,8 +129,9 @@ def test_manifest_is_read() -> None:
 def served() -> Iterator[Served]:
     project = empty_project()
     for label, path in DATA.items():
-        project.store.add_quads(Quad(q.subject, q.predicate, q.object, NamedNode(label))
-                                for q in parse_file(path, N_TRIPLES))
+        project.store.add_quads(
+            Quad(q.subject, q.predicate, q.object, NamedNode(label)) for q in parse_file(path, N_TRIPLES)
+        )
     with running(project) as server:
         yield server
 
@@ -140,21 +149,29 @@ def _check(response: httpx.Response, expected: ProtocolRequest) -> None:
         if expected.boolean is not None:
             assert value is expected.boolean
     elif expected.fmt == "tabular":
-        assert media in ("application/sparql-results+json", "application/sparql-results+xml",
-                         "text/csv", "text/tab-separated-values")
+        assert media in (
+            "application/sparql-results+json",
+            "application/sparql-results+xml",
+            "text/csv",
+            "text/tab-separated-values",
+        )
         if media == "application/sparql-results+json":
             assert "bindings" in response.json()["results"]
     elif expected.fmt == "RDF":
-        fmt = {"text/turtle": "turtle", "application/n-triples": "nt",
-               "application/rdf+xml": "xml", "application/ld+json": "json-ld"}[media]
+        fmt = {
+            "text/turtle": "turtle",
+            "application/n-triples": "nt",
+            "application/rdf+xml": "xml",
+            "application/ld+json": "json-ld",
+        }[media]
         rdflib.Graph().parse(data=response.content, format=fmt)
 
 
-@pytest.mark.parametrize("test", [t for t in TESTS if t.id not in EXCLUDED],
-                         ids=lambda t: t.id)
+@pytest.mark.parametrize("test", [t for t in TESTS if t.id not in EXCLUDED], ids=lambda t: t.id)
 def test_protocol(served: Served, test: ProtocolTest) -> None:
     with served.client() as client:
         for request in test.requests:
-            response = client.request(request.method, request.path, headers=request.headers,
-                                      content=request.body)
+            response = client.request(
+                request.method, request.path, headers=request.headers, content=request.body
+            )
             _check(response, request)

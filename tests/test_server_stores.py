@@ -13,13 +13,17 @@ from kg.store.remote import RemoteStore
 from test_server_support import GREAT_STONE, ROOT, fresh_project, running
 
 TOKEN = "disk-token"
-ALT = ('PREFIX skos: <http://www.w3.org/2004/02/skos/core#> '
-       'ASK { <https://kg.example.org/id/actp-rf> skos:altLabel "On disk"@en }')
-UPDATE = ('INSERT DATA { GRAPH <https://kg.example.org/graph/test-disk> { '
-          '<https://kg.example.org/graph/test-disk> <http://www.w3.org/ns/prov#wasDerivedFrom> '
-          '<https://kg.example.org/id/actp-rf-business-mission-results> . '
-          '<https://kg.example.org/id/actp-rf> '
-          '<http://www.w3.org/2004/02/skos/core#altLabel> "On disk"@en } }')
+ALT = (
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+    'ASK { <https://kg.example.org/id/actp-rf> skos:altLabel "On disk"@en }'
+)
+UPDATE = (
+    "INSERT DATA { GRAPH <https://kg.example.org/graph/test-disk> { "
+    "<https://kg.example.org/graph/test-disk> <http://www.w3.org/ns/prov#wasDerivedFrom> "
+    "<https://kg.example.org/id/actp-rf-business-mission-results> . "
+    "<https://kg.example.org/id/actp-rf> "
+    '<http://www.w3.org/2004/02/skos/core#altLabel> "On disk"@en } }'
+)
 
 
 def test_on_disk_store_workers_see_a_write(tmp_path: Path) -> None:
@@ -30,13 +34,14 @@ def test_on_disk_store_workers_see_a_write(tmp_path: Path) -> None:
     settings = Settings(allow_updates=True, token=TOKEN, write_timeout=120)
     with running(Project(files, store), settings) as served, served.client() as client:
         accept = {"Accept": "application/sparql-results+json"}
-        assert client.get("/sparql", params={"query": ALT}, headers=accept).json()["boolean"] \
-            is False
-        response = client.post("/sparql", content=UPDATE, headers={
-            "Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
+        assert client.get("/sparql", params={"query": ALT}, headers=accept).json()["boolean"] is False
+        response = client.post(
+            "/sparql",
+            content=UPDATE,
+            headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+        )
         assert response.status_code == 200, response.text
-        assert client.get("/sparql", params={"query": ALT}, headers=accept).json()["boolean"] \
-            is True
+        assert client.get("/sparql", params={"query": ALT}, headers=accept).json()["boolean"] is True
         assert store.generation != first  # the write is a new generation, which workers read
         current = store.generation
     store.close()
@@ -53,8 +58,9 @@ def test_remote_endpoint_store() -> None:
         remote = Project(ProjectFiles(ROOT), RemoteStore(origin.url + "/sparql"))
         with running(remote) as served, served.client() as client:
             page = client.get("/id/great-stone-industrial-park", headers={"Accept": "text/html"})
-            hits = client.get("/search", params={"q": "Veliky"},
-                              headers={"Accept": "application/json"}).json()
+            hits = client.get(
+                "/search", params={"q": "Veliky"}, headers={"Accept": "application/json"}
+            ).json()
             rows = client.get("/queries/visited-sites.json").json()["results"]["bindings"]
             write = client.post("/sparql", data={"update": "CLEAR ALL"})
         assert page.status_code == 200 and "Veliky Kamen" in page.text

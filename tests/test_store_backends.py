@@ -29,8 +29,11 @@ from servers import SparqlServer, oxigraph_endpoint, oxigraph_stock_endpoint, vi
 __all__ = ["oxigraph_endpoint", "oxigraph_stock_endpoint", "virtuoso_endpoint"]  # fixtures, used by name
 
 BACKENDS = ["memory", "disk", "oxigraph-server", "oxigraph-stock", "virtuoso"]
-FIXTURES = {"oxigraph-server": "oxigraph_endpoint", "oxigraph-stock": "oxigraph_stock_endpoint",
-            "virtuoso": "virtuoso_endpoint"}
+FIXTURES = {
+    "oxigraph-server": "oxigraph_endpoint",
+    "oxigraph-stock": "oxigraph_stock_endpoint",
+    "virtuoso": "virtuoso_endpoint",
+}
 
 KNOWN_DIFFERENCES: dict[str, dict[str, str]] = {}
 """Named queries whose answers an engine gets wrong, by engine, each with the reason. None are
@@ -63,8 +66,9 @@ kgg:store-test-s01 {
 """A contribution that conforms only in context: that its source is a document, and what its
 participants are, is known to the graph, not to the contribution."""
 
-LONELY_MEETING = VISIT.replace("kgr:minsk-city-technopark, kgr:actp-rf-business-mission-results.delegation",
-                               "kgr:belarus")
+LONELY_MEETING = VISIT.replace(
+    "kgr:minsk-city-technopark, kgr:actp-rf-business-mission-results.delegation", "kgr:belarus"
+)
 """A meeting with one party: does not conform, in context or not."""
 
 
@@ -80,8 +84,9 @@ def engine(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def backend(request: pytest.FixtureRequest, engine: str, project_dir: Path, tmp_path: Path
-            ) -> Iterator[kg.Project]:
+def backend(
+    request: pytest.FixtureRequest, engine: str, project_dir: Path, tmp_path: Path
+) -> Iterator[kg.Project]:
     """A writable copy of the project, its graph loaded into one kind of store."""
     files = ProjectFiles(project_dir)
     store: Store
@@ -104,20 +109,21 @@ def _cell(term: Term | None) -> str | None:
     return "_:" if isinstance(term, BlankNode) else str(term)
 
 
-def _rows(result: QueryResult, unordered: Mapping[str, str] | None = None
-          ) -> list[tuple[str | None, ...]]:
+def _rows(result: QueryResult, unordered: Mapping[str, str] | None = None) -> list[tuple[str | None, ...]]:
     """The rows, as a sorted list: a row seen twice counts twice (set semantics is checked).
     ``unordered`` names the variables bound to a GROUP_CONCAT, with its separator: SPARQL
     leaves the order of the parts to the engine, so they are compared sorted."""
+
     def cell(variable: str, term: Term | None) -> str | None:
         separator = (unordered or {}).get(variable)
         if separator is not None and isinstance(term, Literal):
-            term = Literal(separator.join(sorted(term.value.split(separator))),
-                           datatype=term.datatype)
+            term = Literal(separator.join(sorted(term.value.split(separator))), datatype=term.datatype)
         return _cell(term)
 
-    return sorted((tuple(cell(v, t) for v, t in zip(result.variables, row, strict=True))
-                   for row in result.rows), key=lambda row: [str(c) for c in row])
+    return sorted(
+        (tuple(cell(v, t) for v, t in zip(result.variables, row, strict=True)) for row in result.rows),
+        key=lambda row: [str(c) for c in row],
+    )
 
 
 def _concatenations(query: NamedQuery) -> dict[str, str]:
@@ -129,8 +135,11 @@ def _concatenations(query: NamedQuery) -> dict[str, str]:
     found = {}
     for item in parseQuery(query.text)[1].get("projection", []):
         expr = item.get("expr")
-        while isinstance(expr, CompValue) and expr.name != "Aggregate_GroupConcat" \
-                and [k for k, v in expr.items() if v is not None] == ["expr"]:
+        while (
+            isinstance(expr, CompValue)
+            and expr.name != "Aggregate_GroupConcat"
+            and [k for k, v in expr.items() if v is not None] == ["expr"]
+        ):
             expr = expr["expr"]
         if isinstance(expr, CompValue) and expr.name == "Aggregate_GroupConcat":
             found[str(item["evar"])] = str(expr.get("separator") or " ")
@@ -161,8 +170,9 @@ def test_the_store_holds_the_project(backend: kg.Project, reference: kg.Project)
     assert set(backend.store.named_graphs()) == set(reference.store.named_graphs())
 
 
-def test_every_named_query_answers_as_in_memory(backend: kg.Project, reference: kg.Project,
-                                                engine: str) -> None:
+def test_every_named_query_answers_as_in_memory(
+    backend: kg.Project, reference: kg.Project, engine: str
+) -> None:
     assert reference.named_queries, "the project has named queries"
     known = KNOWN_DIFFERENCES.get(engine, {})
     compared = 0
@@ -182,8 +192,7 @@ def test_every_named_query_answers_as_in_memory(backend: kg.Project, reference: 
     assert compared >= len(reference.named_queries) - len(known) - 1
 
 
-def test_ask_and_construct_answer_as_in_memory(backend: kg.Project,
-                                               reference: kg.Project) -> None:
+def test_ask_and_construct_answer_as_in_memory(backend: kg.Project, reference: kg.Project) -> None:
     ask = "ASK { ?mission a kgo:BusinessMission }"
     assert backend.query(ask).boolean is True
     assert backend.query("ASK { ?x a kgo:NoSuchClass }").boolean is False
@@ -193,14 +202,12 @@ def test_ask_and_construct_answer_as_in_memory(backend: kg.Project,
 
 def test_parameters_are_bound_not_pasted(backend: kg.Project) -> None:
     hostile = '"x" } } DROP ALL ; SELECT * { ?s ?p "'
-    result = backend.query("SELECT ?s WHERE { ?s skos:prefLabel ?label }",
-                           {"label": f'"{hostile}"'})
+    result = backend.query("SELECT ?s WHERE { ?s skos:prefLabel ?label }", {"label": f'"{hostile}"'})
     assert result.rows == []
     assert len(backend.store) > 0
 
 
-def test_export_is_isomorphic_to_in_memory(backend: kg.Project, reference: kg.Project,
-                                           engine: str) -> None:
+def test_export_is_isomorphic_to_in_memory(backend: kg.Project, reference: kg.Project, engine: str) -> None:
     lossy = LOSSY_DATATYPES.get(engine, set())
 
     def dataset(project: kg.Project) -> dict[str, object]:
@@ -215,12 +222,15 @@ def test_export_is_isomorphic_to_in_memory(backend: kg.Project, reference: kg.Pr
     got, expected = dataset(backend), dataset(reference)
     assert set(got) == set(expected)
     for name, quads in expected.items():
-        assert isomorphic(triples_to_rdflib(got[name]),  # type: ignore[arg-type]
-                          triples_to_rdflib(quads)), name  # type: ignore[arg-type]
+        assert isomorphic(
+            triples_to_rdflib(got[name]),  # type: ignore[arg-type]
+            triples_to_rdflib(quads),
+        ), name  # type: ignore[arg-type]
 
 
-def test_validation_in_context_matches_in_memory(backend: kg.Project, reference: kg.Project,
-                                                 tmp_path: Path) -> None:
+def test_validation_in_context_matches_in_memory(
+    backend: kg.Project, reference: kg.Project, tmp_path: Path
+) -> None:
     visit, lonely = tmp_path / "visit.trig", tmp_path / "lonely.trig"
     visit.write_text(VISIT, encoding="utf-8")
     lonely.write_text(LONELY_MEETING, encoding="utf-8")
@@ -241,8 +251,9 @@ def test_add_writes_the_store_and_data(backend: kg.Project, tmp_path: Path) -> N
     outcome = backend.add([visit])
     assert outcome.quads == quads
     assert len(backend.store) == before + quads
-    result = backend.query("SELECT ?day WHERE { kgr:second-meeting-minsk-city-technopark "
-                           "kgo:missionDay ?day }")
+    result = backend.query(
+        "SELECT ?day WHERE { kgr:second-meeting-minsk-city-technopark kgo:missionDay ?day }"
+    )
     assert result.table() == [("4",)]
     assert (backend.files.data_dir / "visit.trig").is_file()
 
@@ -264,8 +275,9 @@ def test_each_fact_is_seen_once(backend: kg.Project, reference: kg.Project) -> N
     got = [row[0].value for row in backend.query(names).rows if row[0] is not None]
     assert got and len(got) == len(set(got))
     assert sorted(got) == sorted(r[0].value for r in reference.query(names).rows if r[0])
-    shared = backend.query("SELECT ?s ?p ?o WHERE { GRAPH ?g1 { ?s ?p ?o } GRAPH ?g2 "
-                           "{ ?s ?p ?o } FILTER(?g1 != ?g2) } LIMIT 1").rows
+    shared = backend.query(
+        "SELECT ?s ?p ?o WHERE { GRAPH ?g1 { ?s ?p ?o } GRAPH ?g2 { ?s ?p ?o } FILTER(?g1 != ?g2) } LIMIT 1"
+    ).rows
     assert shared, "the project states some fact in two sentences"
     s, p, o = shared[0]
     count = backend.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {s} {p} {o} }}").rows[0][0]
@@ -274,31 +286,41 @@ def test_each_fact_is_seen_once(backend: kg.Project, reference: kg.Project) -> N
 
 
 def test_an_endpoint_without_a_facts_view_is_an_error_not_an_empty_answer(
-        oxigraph_stock_endpoint: SparqlServer) -> None:
+    oxigraph_stock_endpoint: SparqlServer,
+) -> None:
     from kg.errors import EndpointError
     from kg.terms import Literal, NamedNode, Quad
 
-    store = RemoteStore(oxigraph_stock_endpoint.query_url,
-                        **oxigraph_stock_endpoint.store_options())
+    store = RemoteStore(oxigraph_stock_endpoint.query_url, **oxigraph_stock_endpoint.store_options())
     store.clear()
-    foreign = "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/s> " \
-              "<http://example.org/p> \"written by another tool\" } }"
+    foreign = (
+        "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/s> "
+        '<http://example.org/p> "written by another tool" } }'
+    )
     store.update(foreign)
     try:
         with pytest.raises(EndpointError, match="no facts view"):
             store.query("SELECT * WHERE { ?s ?p ?o }")
         store.clear()
-        store.change([Quad(NamedNode("http://example.org/s"), NamedNode("http://example.org/p"),
-                           Literal("written by kg"), NamedNode("http://example.org/g"))])
-        fresh = RemoteStore(oxigraph_stock_endpoint.query_url,
-                            **oxigraph_stock_endpoint.store_options())
+        store.change(
+            [
+                Quad(
+                    NamedNode("http://example.org/s"),
+                    NamedNode("http://example.org/p"),
+                    Literal("written by kg"),
+                    NamedNode("http://example.org/g"),
+                )
+            ]
+        )
+        fresh = RemoteStore(oxigraph_stock_endpoint.query_url, **oxigraph_stock_endpoint.store_options())
         assert len(fresh.query("SELECT * WHERE { ?s ?p ?o }").rows) == 1
     finally:
         store.clear()
 
 
-def test_a_remote_build_is_seen_whole_by_readers(oxigraph_stock_endpoint: SparqlServer,
-                                                 project_dir: Path) -> None:
+def test_a_remote_build_is_seen_whole_by_readers(
+    oxigraph_stock_endpoint: SparqlServer, project_dir: Path
+) -> None:
     """Readers see the endpoint before the build or after it, never empty or half built: the
     project is staged first and switched in with one update request."""
     import threading

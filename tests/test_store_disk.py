@@ -22,8 +22,9 @@ EXAMPLE = "http://example.com/"
 
 
 def ntriples(path: Path, subjects: range) -> Path:
-    path.write_text("".join(f"<{EXAMPLE}s{i}> <{EXAMPLE}p> \"value {i}\" .\n" for i in subjects),
-                    encoding="utf-8")
+    path.write_text(
+        "".join(f'<{EXAMPLE}s{i}> <{EXAMPLE}p> "value {i}" .\n' for i in subjects), encoding="utf-8"
+    )
     return path
 
 
@@ -41,21 +42,28 @@ def test_a_new_store_is_built_from_the_project(project_dir: Path, store_path: Pa
         expected = ProjectFiles(project_dir)
         assert len(store) > 0
         assert set(store.manifest.files) == {
-            p.relative_to(project_dir).as_posix() for p in expected.source_files()}
+            p.relative_to(project_dir).as_posix() for p in expected.source_files()
+        }
         first = contents(store)
     with open_disk_store(store_path, project_dir) as again:
         assert contents(again) == first
 
 
-def test_a_changed_data_file_makes_the_store_stale_until_rebuilt(project_dir: Path,
-                                                                   store_path: Path) -> None:
+def test_a_changed_data_file_makes_the_store_stale_until_rebuilt(project_dir: Path, store_path: Path) -> None:
     open_disk_store(store_path, project_dir).close()
     data_file = project_dir / "data" / "actp-rf-business-mission-results.trig"
-    data_file.write_text(data_file.read_text(encoding="utf-8").replace(
-        "ACTP RF business mission", "ACTP RF business mission to Belarus"), encoding="utf-8")
+    data_file.write_text(
+        data_file.read_text(encoding="utf-8").replace(
+            "ACTP RF business mission", "ACTP RF business mission to Belarus"
+        ),
+        encoding="utf-8",
+    )
     relative = data_file.relative_to(project_dir).as_posix()
-    with pytest.raises(StaleStoreError, match=rf"{relative} changed since the store was built; "
-                                              r"run `kg --store .* build`"):
+    with pytest.raises(
+        StaleStoreError,
+        match=rf"{relative} changed since the store was built; "
+        r"run `kg --store .* build`",
+    ):
         open_disk_store(store_path, project_dir)
     with DiskStore(store_path) as store:
         rebuild(store, ProjectFiles(project_dir))
@@ -64,11 +72,11 @@ def test_a_changed_data_file_makes_the_store_stale_until_rebuilt(project_dir: Pa
         assert "ACTP RF business mission to Belarus" in labels
 
 
-def test_new_and_removed_data_files_make_the_store_stale(project_dir: Path,
-                                                         store_path: Path) -> None:
+def test_new_and_removed_data_files_make_the_store_stale(project_dir: Path, store_path: Path) -> None:
     open_disk_store(store_path, project_dir).close()
     (project_dir / "data" / "extra.trig").write_text(
-        f"<{EXAMPLE}g> {{ <{EXAMPLE}s> <{EXAMPLE}p> 1 }}", encoding="utf-8")
+        f"<{EXAMPLE}g> {{ <{EXAMPLE}s> <{EXAMPLE}p> 1 }}", encoding="utf-8"
+    )
     with pytest.raises(StaleStoreError, match=r"data/extra\.trig is new"):
         open_disk_store(store_path, project_dir)
     (project_dir / "data" / "extra.trig").unlink()
@@ -78,8 +86,7 @@ def test_new_and_removed_data_files_make_the_store_stale(project_dir: Path,
         open_disk_store(store_path, project_dir)
 
 
-def test_a_new_modification_time_alone_is_not_a_change(project_dir: Path,
-                                                       store_path: Path) -> None:
+def test_a_new_modification_time_alone_is_not_a_change(project_dir: Path, store_path: Path) -> None:
     open_disk_store(store_path, project_dir).close()
     for path in ProjectFiles(project_dir).source_files():
         os.utime(path, (1_000_000_000, 1_000_000_000))  # as a fresh checkout would
@@ -100,11 +107,20 @@ def test_load_adds_every_file(store_path: Path, tmp_path: Path) -> None:
 def test_a_bad_file_anywhere_in_a_load_changes_nothing(store_path: Path, tmp_path: Path) -> None:
     good = ntriples(tmp_path / "good.nt", range(1000))
     bad = tmp_path / "bad.nt"
-    bad.write_text(f"<{EXAMPLE}s> <{EXAMPLE}p> \"fine\" .\n<{EXAMPLE}s> <{EXAMPLE}p> oops .\n",
-                   encoding="utf-8")
+    bad.write_text(
+        f'<{EXAMPLE}s> <{EXAMPLE}p> "fine" .\n<{EXAMPLE}s> <{EXAMPLE}p> oops .\n', encoding="utf-8"
+    )
     with DiskStore(store_path) as store:
-        store.add_quads([Quad(NamedNode(EXAMPLE + "x"), NamedNode(EXAMPLE + "p"),
-                              Literal("before"), NamedNode(EXAMPLE + "g"))])
+        store.add_quads(
+            [
+                Quad(
+                    NamedNode(EXAMPLE + "x"),
+                    NamedNode(EXAMPLE + "p"),
+                    Literal("before"),
+                    NamedNode(EXAMPLE + "g"),
+                )
+            ]
+        )
         before = contents(store)
         with pytest.raises(RdfSyntaxError) as error:
             store.load([good, bad])
@@ -116,8 +132,7 @@ def test_a_bad_file_anywhere_in_a_load_changes_nothing(store_path: Path, tmp_pat
     assert len(list((store_path / GENERATIONS).iterdir())) == 1
 
 
-def test_build_loads_again_what_kg_load_added(project_dir: Path, store_path: Path,
-                                              tmp_path: Path) -> None:
+def test_build_loads_again_what_kg_load_added(project_dir: Path, store_path: Path, tmp_path: Path) -> None:
     extra = ntriples(tmp_path / "extra.nt", range(10))
     gone = ntriples(tmp_path / "gone.nt", range(10, 15))
     with open_disk_store(store_path, project_dir) as store:
@@ -162,8 +177,9 @@ def test_clear_empties_the_store_in_one_step(store_path: Path, tmp_path: Path) -
 
 
 @pytest.mark.parametrize("fmt", [N_QUADS, TRIG], ids=["nq", "trig"])
-def test_dump_writes_every_quad_with_its_graph(project_dir: Path, store_path: Path,
-                                               tmp_path: Path, fmt: object) -> None:
+def test_dump_writes_every_quad_with_its_graph(
+    project_dir: Path, store_path: Path, tmp_path: Path, fmt: object
+) -> None:
     with open_disk_store(store_path, project_dir) as store:
         target = tmp_path / f"dump.{fmt.extension}"  # type: ignore[attr-defined]
         dump_to_file(store, fmt, target)  # type: ignore[arg-type]
@@ -184,8 +200,7 @@ def test_dump_of_any_store_goes_through_the_seam(tmp_path: Path) -> None:
 
 
 # -- the commands -------------------------------------------------------------------------------
-def test_kg_load_prints_one_summary_line(project_dir: Path, store_path: Path,
-                                         tmp_path: Path) -> None:
+def test_kg_load_prints_one_summary_line(project_dir: Path, store_path: Path, tmp_path: Path) -> None:
     data = ntriples(tmp_path / "a.nt", range(500))
     result = run_kg("--project", project_dir, "--store", store_path, "load", data)
     assert result.returncode == 0, result.stderr
@@ -196,12 +211,10 @@ def test_kg_load_prints_one_summary_line(project_dir: Path, store_path: Path,
     assert f"<{EXAMPLE}s499>" in dumped.stdout
 
 
-def test_a_stale_store_is_one_line_and_kg_build_repairs_it(project_dir: Path,
-                                                           store_path: Path) -> None:
+def test_a_stale_store_is_one_line_and_kg_build_repairs_it(project_dir: Path, store_path: Path) -> None:
     open_disk_store(store_path, project_dir).close()
     shutil.copy(ProjectFiles(project_dir).data_files()[0], project_dir / "data" / "copy.trig")
-    query = ("--project", project_dir, "--store", store_path, "query", "-e",
-             "ASK { ?s ?p ?o }", "-f", "json")
+    query = ("--project", project_dir, "--store", store_path, "query", "-e", "ASK { ?s ?p ?o }", "-f", "json")
     stale = run_kg(*query)
     assert stale.returncode == 3
     assert stale.stderr.startswith("kg: error: ") and stale.stderr.count("\n") == 1

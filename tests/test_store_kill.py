@@ -61,9 +61,10 @@ main(sys.argv[1:])
 
 
 def ntriples(path: Path, subjects: range) -> Path:
-    path.write_text("".join(
-        f"<http://example.com/s{i}> <http://example.com/p> \"value {i}\" .\n" for i in subjects),
-        encoding="utf-8")
+    path.write_text(
+        "".join(f'<http://example.com/s{i}> <http://example.com/p> "value {i}" .\n' for i in subjects),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -85,8 +86,7 @@ def _open_for_writing(pipe: Path, process: subprocess.Popen[bytes]) -> int:
 def _data_files(project: Path) -> dict[str, bytes]:
     """The project's data files and their bytes (a killed writer's hidden ``.tmp`` files are not
     data files: nothing reads them, and the next write of the same file replaces them)."""
-    return {name: data for name, data in tree_bytes(project / "data").items()
-            if not name.endswith(".tmp")}
+    return {name: data for name, data in tree_bytes(project / "data").items() if not name.endswith(".tmp")}
 
 
 def snapshot(store_path: Path) -> tuple[list[str], str]:
@@ -96,8 +96,14 @@ def snapshot(store_path: Path) -> tuple[list[str], str]:
 
 
 def run_child(script: str, *args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", script, *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", script, *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 @pytest.fixture
@@ -109,22 +115,36 @@ def built_store(project_dir: Path, tmp_path: Path) -> Path:
 
 
 def test_load_killed_while_reading_leaves_the_store_as_it_was(
-        project_dir: Path, built_store: Path, tmp_path: Path) -> None:
+    project_dir: Path, built_store: Path, tmp_path: Path
+) -> None:
     before = snapshot(built_store)
     first = ntriples(tmp_path / "first.nt", range(5000))
     pipe = tmp_path / "endless.nt"
     os.mkfifo(pipe)
     process = subprocess.Popen(
-        [*KG, "--project", str(project_dir), "--store",
-         str(built_store), "load", "--input-format", "nt", str(first), str(pipe)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        [
+            *KG,
+            "--project",
+            str(project_dir),
+            "--store",
+            str(built_store),
+            "load",
+            "--input-format",
+            "nt",
+            str(first),
+            str(pipe),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         # the pipe opens once the loader reaches it, the first file being written into the new
         # generation by then; the loader then waits for the rest of the second file, forever
         writer = _open_for_writing(pipe, process)
         with os.fdopen(writer, "w", encoding="utf-8") as out:
-            out.write("".join(f"<http://example.com/t{i}> <http://example.com/p> \"{i}\" .\n"
-                              for i in range(2000)))
+            out.write(
+                "".join(f'<http://example.com/t{i}> <http://example.com/p> "{i}" .\n' for i in range(2000))
+            )
             out.flush()
             generations = list((built_store / GENERATIONS).iterdir())
             assert len(generations) == 2, "the load has begun a new generation"
@@ -140,24 +160,32 @@ def test_load_killed_while_reading_leaves_the_store_as_it_was(
 
 @pytest.mark.parametrize("file_number", [0, 1], ids=["in-the-first-file", "in-the-second-file"])
 def test_load_killed_while_writing_leaves_the_store_as_it_was(
-        project_dir: Path, built_store: Path, tmp_path: Path, file_number: int) -> None:
+    project_dir: Path, built_store: Path, tmp_path: Path, file_number: int
+) -> None:
     before = snapshot(built_store)
     first = ntriples(tmp_path / "first.nt", range(20_000))
     second = ntriples(tmp_path / "second.nt", range(20_000, 40_000))
     script = DIE_WRITING.format(after=10_000, file_number=file_number)
-    result = run_child(script, "--project", project_dir, "--store", built_store, "load",
-                       first, second)
+    result = run_child(script, "--project", project_dir, "--store", built_store, "load", first, second)
     assert result.returncode == -signal.SIGKILL, result.stderr
     assert snapshot(built_store) == before
 
 
 def test_the_same_load_uninterrupted_changes_the_store(
-        project_dir: Path, built_store: Path, tmp_path: Path) -> None:
+    project_dir: Path, built_store: Path, tmp_path: Path
+) -> None:
     """The control for the tests above: without the kill, the load does write."""
     before = snapshot(built_store)
     first = ntriples(tmp_path / "first.nt", range(20_000))
-    result = run_child(DIE_WRITING.format(after=10**9, file_number=0), "--project",
-                       project_dir, "--store", built_store, "load", first)
+    result = run_child(
+        DIE_WRITING.format(after=10**9, file_number=0),
+        "--project",
+        project_dir,
+        "--store",
+        built_store,
+        "load",
+        first,
+    )
     assert result.returncode == 0, result.stderr
     quads, _ = snapshot(built_store)
     assert len(quads) == len(before[0]) + 20_000
@@ -184,12 +212,20 @@ kgg:kill-test-s01 {
 
 
 def test_add_killed_while_writing_leaves_store_and_data_as_they_were(
-        project_dir: Path, built_store: Path, tmp_path: Path) -> None:
+    project_dir: Path, built_store: Path, tmp_path: Path
+) -> None:
     contribution = tmp_path / "meeting.trig"
     contribution.write_text(CONTRIBUTION, encoding="utf-8")
     before, data_before = snapshot(built_store), _data_files(project_dir)
-    result = run_child(DIE_WRITING.format(after=3, file_number=0), "--project", project_dir,
-                       "--store", built_store, "add", contribution)
+    result = run_child(
+        DIE_WRITING.format(after=3, file_number=0),
+        "--project",
+        project_dir,
+        "--store",
+        built_store,
+        "add",
+        contribution,
+    )
     assert result.returncode == -signal.SIGKILL, result.stderr
     assert snapshot(built_store) == before
     assert _data_files(project_dir) == data_before
@@ -197,12 +233,12 @@ def test_add_killed_while_writing_leaves_store_and_data_as_they_were(
 
 
 def test_add_killed_before_publishing_leaves_the_store_as_it_was_and_says_it_is_stale(
-        project_dir: Path, built_store: Path, tmp_path: Path) -> None:
+    project_dir: Path, built_store: Path, tmp_path: Path
+) -> None:
     contribution = tmp_path / "meeting.trig"
     contribution.write_text(CONTRIBUTION, encoding="utf-8")
     before = snapshot(built_store)
-    result = run_child(DIE_PUBLISHING, "--project", project_dir, "--store", built_store,
-                       "add", contribution)
+    result = run_child(DIE_PUBLISHING, "--project", project_dir, "--store", built_store, "add", contribution)
     assert result.returncode == -signal.SIGKILL, result.stderr
     assert snapshot(built_store) == before
     # data/ has the new file but the store does not: that is reported, never served
@@ -212,12 +248,20 @@ def test_add_killed_before_publishing_leaves_the_store_as_it_was_and_says_it_is_
 
 
 def test_the_same_add_uninterrupted_changes_store_and_data(
-        project_dir: Path, built_store: Path, tmp_path: Path) -> None:
+    project_dir: Path, built_store: Path, tmp_path: Path
+) -> None:
     contribution = tmp_path / "meeting.trig"
     contribution.write_text(CONTRIBUTION, encoding="utf-8")
     before = snapshot(built_store)
-    result = run_child(DIE_WRITING.format(after=10**9, file_number=0), "--project",
-                       project_dir, "--store", built_store, "add", contribution)
+    result = run_child(
+        DIE_WRITING.format(after=10**9, file_number=0),
+        "--project",
+        project_dir,
+        "--store",
+        built_store,
+        "add",
+        contribution,
+    )
     assert result.returncode == 0, result.stderr
     assert len(snapshot(built_store)[0]) > len(before[0])
     open_disk_store(built_store, project_dir).close()  # the manifest knows the new file

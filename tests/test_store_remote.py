@@ -109,8 +109,7 @@ def test_an_unreachable_endpoint() -> None:
     assert "cannot reach the endpoint" in _one_line_error("--endpoint", url, "stats")
 
 
-@pytest.mark.parametrize(("status", "said"), [(401, "refused the login"),
-                                              (403, "refused access")])
+@pytest.mark.parametrize(("status", "said"), [(401, "refused the login"), (403, "refused access")])
 def test_a_refused_login(stub: Callable[..., StubEndpoint], status: int, said: str) -> None:
     server = stub(_always(Reply(status, b"Authentication required", "text/plain")))
     with pytest.raises(EndpointError, match=f"{said} \\(HTTP {status}\\).*--user and --password"):
@@ -131,8 +130,7 @@ def test_a_timeout(stub: Callable[..., StubEndpoint]) -> None:
 
 
 @pytest.mark.parametrize("status", [400, 404, 500, 503])
-def test_an_http_error_carries_the_servers_message(stub: Callable[..., StubEndpoint],
-                                                   status: int) -> None:
+def test_an_http_error_carries_the_servers_message(stub: Callable[..., StubEndpoint], status: int) -> None:
     def answer(request: dict[str, str]) -> Reply:
         if request.get("query") == "ASK { }":
             return Reply()
@@ -156,10 +154,17 @@ def test_a_web_page_is_not_a_sparql_endpoint(stub: Callable[..., StubEndpoint]) 
 
 
 def test_a_truncated_answer_is_an_error(stub: Callable[..., StubEndpoint]) -> None:
-    rows = {"head": {"vars": ["s"]}, "results": {"bindings": [
-        {"s": {"type": "uri", "value": f"{EX}s{i}"}} for i in range(3)]}}
-    server = stub(lambda r: Reply() if r.get("query") == "ASK { }" else Reply(
-        body=json.dumps(rows).encode(), headers={"X-SPARQL-MaxRows": "3"}))
+    rows = {
+        "head": {"vars": ["s"]},
+        "results": {"bindings": [{"s": {"type": "uri", "value": f"{EX}s{i}"}} for i in range(3)]},
+    }
+    server = stub(
+        lambda r: (
+            Reply()
+            if r.get("query") == "ASK { }"
+            else Reply(body=json.dumps(rows).encode(), headers={"X-SPARQL-MaxRows": "3"})
+        )
+    )
     with pytest.raises(EndpointError, match="cut the answer at 3 rows"):
         RemoteStore(server.url).query("SELECT ?s WHERE { ?s ?p ?o }")
 
@@ -182,8 +187,7 @@ def test_only_http_urls() -> None:
 
 # -- nothing half-written ---------------------------------------------------------------------
 def _quad(i: int, graph: str = "g") -> Quad:
-    return Quad(NamedNode(f"{EX}s{i}"), NamedNode(f"{EX}p"), Literal(f"v{i}"),
-                NamedNode(EX + graph))
+    return Quad(NamedNode(f"{EX}s{i}"), NamedNode(f"{EX}p"), Literal(f"v{i}"), NamedNode(EX + graph))
 
 
 def test_a_failed_large_add_removes_what_it_staged(stub: Callable[..., StubEndpoint]) -> None:
@@ -206,8 +210,9 @@ def test_a_failed_large_add_removes_what_it_staged(stub: Callable[..., StubEndpo
     assert server.received
 
 
-def test_a_failed_load_says_what_was_and_was_not_written(stub: Callable[..., StubEndpoint],
-                                                         tmp_path: Path) -> None:
+def test_a_failed_load_says_what_was_and_was_not_written(
+    stub: Callable[..., StubEndpoint], tmp_path: Path
+) -> None:
     updates: list[str] = []
 
     def answer(request: dict[str, str]) -> Reply:
@@ -218,8 +223,7 @@ def test_a_failed_load_says_what_was_and_was_not_written(stub: Callable[..., Stu
         return Reply()
 
     data = tmp_path / "data.nt"
-    data.write_text("".join(f"<{EX}s{i}> <{EX}p> \"{i}\" .\n" for i in range(45)),
-                    encoding="utf-8")
+    data.write_text("".join(f'<{EX}s{i}> <{EX}p> "{i}" .\n' for i in range(45)), encoding="utf-8")
     server = stub(answer)
     with pytest.raises(EndpointError) as error:
         RemoteStore(server.url, batch_size=10).load_file(data, "nt")
@@ -227,11 +231,9 @@ def test_a_failed_load_says_what_was_and_was_not_written(stub: Callable[..., Stu
     assert "those 20 were written and stay, the other 25 were not" in str(error.value)
 
 
-def test_a_syntax_error_in_a_load_writes_nothing(stub: Callable[..., StubEndpoint],
-                                                 tmp_path: Path) -> None:
+def test_a_syntax_error_in_a_load_writes_nothing(stub: Callable[..., StubEndpoint], tmp_path: Path) -> None:
     data = tmp_path / "data.nt"
-    data.write_text("".join(f"<{EX}s{i}> <{EX}p> \"{i}\" .\n" for i in range(30)) + "oops\n",
-                    encoding="utf-8")
+    data.write_text("".join(f'<{EX}s{i}> <{EX}p> "{i}" .\n' for i in range(30)) + "oops\n", encoding="utf-8")
     server = stub(_always(Reply()))
     with pytest.raises(RdfSyntaxError, match=r"data\.nt:31"):
         RemoteStore(server.url, batch_size=10).load_file(data, "nt")
@@ -249,17 +251,19 @@ def oxigraph(oxigraph_endpoint: SparqlServer) -> Iterator[RemoteStore]:
 
 def test_named_graphs_and_the_default_graph_round_trip(oxigraph: RemoteStore) -> None:
     bnode = BlankNode("b1")
-    quads = [_quad(1, "g1"), _quad(2, "g2"),
-             Quad(NamedNode(EX + "g1"), NamedNode(EX + "from"), NamedNode(EX + "src"),
-                  DefaultGraph()),
-             Quad(NamedNode(EX + "s3"), NamedNode(EX + "p"), bnode, NamedNode(EX + "g1")),
-             Quad(bnode, NamedNode(EX + "p"), Literal("deep", language="en"),
-                  NamedNode(EX + "g1"))]
+    quads = [
+        _quad(1, "g1"),
+        _quad(2, "g2"),
+        Quad(NamedNode(EX + "g1"), NamedNode(EX + "from"), NamedNode(EX + "src"), DefaultGraph()),
+        Quad(NamedNode(EX + "s3"), NamedNode(EX + "p"), bnode, NamedNode(EX + "g1")),
+        Quad(bnode, NamedNode(EX + "p"), Literal("deep", language="en"), NamedNode(EX + "g1")),
+    ]
     assert oxigraph.add_quads(quads) == 5
     assert set(oxigraph.named_graphs()) == {NamedNode(EX + "g1"), NamedNode(EX + "g2")}
     got = list(oxigraph.quads())
-    assert {q for q in got if not isinstance(q.object, BlankNode)
-            and not isinstance(q.subject, BlankNode)} == set(quads[:3])
+    assert {
+        q for q in got if not isinstance(q.object, BlankNode) and not isinstance(q.subject, BlankNode)
+    } == set(quads[:3])
     [link] = [q for q in got if isinstance(q.object, BlankNode)]
     [deep] = [q for q in got if isinstance(q.subject, BlankNode)]
     assert link.object == deep.subject, "a blank node stays one node"
@@ -275,15 +279,19 @@ def test_a_large_add_is_staged_and_lands_whole(oxigraph: RemoteStore) -> None:
     assert not [g for g in oxigraph.named_graphs() if "staging" in g.value]
 
 
-def test_writes_through_the_graph_store_protocol(oxigraph_endpoint: SparqlServer,
-                                                 tmp_path: Path) -> None:
+def test_writes_through_the_graph_store_protocol(oxigraph_endpoint: SparqlServer, tmp_path: Path) -> None:
     base = oxigraph_endpoint.query_url.rsplit("/", 1)[0]
-    store = RemoteStore(oxigraph_endpoint.query_url, gsp_endpoint=f"{base}/store",
-                        **oxigraph_endpoint.store_options(), batch_size=4)
+    store = RemoteStore(
+        oxigraph_endpoint.query_url,
+        gsp_endpoint=f"{base}/store",
+        **oxigraph_endpoint.store_options(),
+        batch_size=4,
+    )
     store.clear()
     data = tmp_path / "data.nq"
-    data.write_text("".join(f"<{EX}s{i}> <{EX}p> \"{i}\" <{EX}g{i % 2}> .\n" for i in range(9)),
-                    encoding="utf-8")
+    data.write_text(
+        "".join(f'<{EX}s{i}> <{EX}p> "{i}" <{EX}g{i % 2}> .\n' for i in range(9)), encoding="utf-8"
+    )
     seen: list[int] = []
     assert store.load_file(data, "nq", progress=seen.append) == 9
     assert seen[-1] == 9
@@ -292,12 +300,11 @@ def test_writes_through_the_graph_store_protocol(oxigraph_endpoint: SparqlServer
     store.clear()
 
 
-def test_the_cli_loads_and_dumps_an_endpoint(oxigraph: RemoteStore,
-                                             oxigraph_endpoint: SparqlServer,
-                                             tmp_path: Path) -> None:
+def test_the_cli_loads_and_dumps_an_endpoint(
+    oxigraph: RemoteStore, oxigraph_endpoint: SparqlServer, tmp_path: Path
+) -> None:
     data = tmp_path / "data.nq"
-    data.write_text("".join(f"<{EX}s{i}> <{EX}p> \"{i}\" <{EX}g> .\n" for i in range(12)),
-                    encoding="utf-8")
+    data.write_text("".join(f'<{EX}s{i}> <{EX}p> "{i}" <{EX}g> .\n' for i in range(12)), encoding="utf-8")
     loaded = run_kg(*oxigraph_endpoint.cli_args(), "load", data)
     assert loaded.returncode == 0, loaded.stderr
     assert loaded.stdout.startswith("loaded 12 quads")

@@ -39,7 +39,8 @@ def contribution(tmp_path: Path) -> Path:
 
 
 def test_standard_vocabulary_contribution_is_accepted_in_context(
-        project: kg.Project, contribution: Path) -> None:
+    project: kg.Project, contribution: Path
+) -> None:
     report = project.validate([contribution])
     assert report.conforms, report.to_text()
     assert not [f for f in report.findings if f.severity == "Violation"]
@@ -52,8 +53,7 @@ def test_the_same_file_alone_is_rejected(project: kg.Project, contribution: Path
     assert "https://example.org/id/post-press" in focus
 
 
-def test_a_post_with_no_organization_is_reported_with_its_label(
-        project: kg.Project, tmp_path: Path) -> None:
+def test_a_post_with_no_organization_is_reported_with_its_label(project: kg.Project, tmp_path: Path) -> None:
     path = tmp_path / "broken.trig"
     path.write_text(BROKEN_POST)
     report = project.validate([path])
@@ -67,17 +67,21 @@ def test_a_post_with_no_organization_is_reported_with_its_label(
     assert "Violation: org:postIn" in text
 
 
-def test_only_findings_about_the_new_data_are_reported(
-        project: kg.Project, contribution: Path) -> None:
+def test_only_findings_about_the_new_data_are_reported(project: kg.Project, contribution: Path) -> None:
     everything = project.validate_graph()
-    touched = {"https://example.org/id/post-press", "https://example.org/id/anna",
-               "https://example.org/news/1", "https://kg.example.org/id/actp-rf",
-               "https://example.org/graph/new-article-s1"}
+    touched = {
+        "https://example.org/id/post-press",
+        "https://example.org/id/anna",
+        "https://example.org/news/1",
+        "https://kg.example.org/id/actp-rf",
+        "https://example.org/graph/new-article-s1",
+    }
     report = project.validate([contribution])
     assert {f.focus for f in report.findings} <= touched
     # the graph's own warnings (events without dates) are not the contribution's doing
-    assert everything.findings and not ({f.key() for f in everything.findings}
-                                        & {f.key() for f in report.findings})
+    assert everything.findings and not (
+        {f.key() for f in everything.findings} & {f.key() for f in report.findings}
+    )
 
 
 def test_json_report_follows_the_documented_schema(project: kg.Project, tmp_path: Path) -> None:
@@ -87,8 +91,16 @@ def test_json_report_follows_the_documented_schema(project: kg.Project, tmp_path
     assert set(document) == {"conforms", "standalone", "counts", "findings"}
     assert document["conforms"] is False
     assert document["counts"]["Violation"] >= 1
-    assert set(document["findings"][0]) == {"focus", "label", "path", "value", "severity",
-                                            "component", "shape", "message"}
+    assert set(document["findings"][0]) == {
+        "focus",
+        "label",
+        "path",
+        "value",
+        "severity",
+        "component",
+        "shape",
+        "message",
+    }
 
 
 def test_turtle_report_is_a_shacl_validation_report(project: kg.Project, tmp_path: Path) -> None:
@@ -98,16 +110,20 @@ def test_turtle_report_is_a_shacl_validation_report(project: kg.Project, tmp_pat
     store = pyoxigraph.Store()
     store.extend(parse_bytes(text.encode(), TURTLE))
     sh = "http://www.w3.org/ns/shacl#"
-    assert store.query(f"ASK {{ ?r a <{sh}ValidationReport> ; <{sh}conforms> false ; "
-                       f"<{sh}result> [ <{sh}focusNode> <https://example.org/id/post-press> ; "
-                       f"<{sh}resultSeverity> <{sh}Violation> ] }}")
+    assert store.query(
+        f"ASK {{ ?r a <{sh}ValidationReport> ; <{sh}conforms> false ; "
+        f"<{sh}result> [ <{sh}focusNode> <https://example.org/id/post-press> ; "
+        f"<{sh}resultSeverity> <{sh}Violation> ] }}"
+    )
 
 
 def test_fail_on_warning_turns_warnings_into_failure(project: kg.Project, tmp_path: Path) -> None:
-    event = NEW_POST.replace('<https://example.org/id/anna> a foaf:Person ; foaf:name "Anna Example" .',
-                             '<https://example.org/id/anna> a foaf:Person ; foaf:name "Anna Example" .\n'
-                             '  <https://example.org/id/briefing> a schema:Event ; '
-                             'schema:name "Press briefing"@en ; schema:organizer kgr:actp-rf .')
+    event = NEW_POST.replace(
+        '<https://example.org/id/anna> a foaf:Person ; foaf:name "Anna Example" .',
+        '<https://example.org/id/anna> a foaf:Person ; foaf:name "Anna Example" .\n'
+        "  <https://example.org/id/briefing> a schema:Event ; "
+        'schema:name "Press briefing"@en ; schema:organizer kgr:actp-rf .',
+    )
     path = tmp_path / "event.trig"
     path.write_text(event)
     lenient = project.validate([path])
@@ -117,16 +133,17 @@ def test_fail_on_warning_turns_warnings_into_failure(project: kg.Project, tmp_pa
     assert not strict.conforms
 
 
-def test_context_follows_backwards_only_the_links_the_shapes_follow_backwards(
-        project: kg.Project) -> None:
+def test_context_follows_backwards_only_the_links_the_shapes_follow_backwards(project: kg.Project) -> None:
     from kg.terms import NamedNode
     from kg.validate.context import backward_predicates, neighbourhood
 
     reads = [step for check in project.judge_shapes.compiled.checks for step in check.reads]
     backward = {n.value for n in backward_predicates(reads) or ()}
-    assert {"http://www.w3.org/ns/org#hasSite",          # sh:inversePath
-            "http://www.w3.org/ns/prov#wasGeneratedBy",  # sh:inversePath
-            "https://schema.org/superEvent"} <= backward  # ^schema:superEvent in a constraint
+    assert {
+        "http://www.w3.org/ns/org#hasSite",  # sh:inversePath
+        "http://www.w3.org/ns/prov#wasGeneratedBy",  # sh:inversePath
+        "https://schema.org/superEvent",
+    } <= backward  # ^schema:superEvent in a constraint
     held_by = "http://www.w3.org/ns/org#heldBy"
     assert held_by not in backward  # no shape asks who holds a person's posts
     labudin = NamedNode("https://kg.example.org/id/mikhail-labudin")

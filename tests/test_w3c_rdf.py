@@ -38,12 +38,13 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 # Tests kg does not pass, each with the reason. Keys are "suite#name".
 EXCLUDED: dict[str, str] = {
     "rdf-xml#xml-canon-test001": (
-        "Oxigraph keeps rdf:parseType=\"Literal\" content as written, with the namespaces in "
+        'Oxigraph keeps rdf:parseType="Literal" content as written, with the namespaces in '
         "scope declared on it; the test expects Exclusive XML Canonicalization (<br/> written "
-        "<br></br>, no unused namespace declarations)"),
+        "<br></br>, no unused namespace declarations)"
+    ),
     "rdf-xml#xml-canon-test002": (
-        "Oxigraph does not apply Exclusive XML Canonicalization to XML literals (see "
-        "xml-canon-test001)"),
+        "Oxigraph does not apply Exclusive XML Canonicalization to XML literals (see xml-canon-test001)"
+    ),
 }
 
 # Negative tests also run through the command line (one per suite and kind of mistake).
@@ -87,8 +88,13 @@ def read_manifest(suite: str) -> list[W3cTest]:
     """The tests of one suite, in manifest order (``mf:entries``)."""
     manifest_iri = f"{PUBLISHED}{suite}/manifest.ttl"
     store = pyoxigraph.Store()
-    store.extend(pyoxigraph.parse(path=str(SUITES_ROOT / suite / "manifest.ttl"),
-                                  format=pyoxigraph.RdfFormat.TURTLE, base_iri=manifest_iri))
+    store.extend(
+        pyoxigraph.parse(
+            path=str(SUITES_ROOT / suite / "manifest.ttl"),
+            format=pyoxigraph.RdfFormat.TURTLE,
+            base_iri=manifest_iri,
+        )
+    )
     tests = []
     node = _one(store, pyoxigraph.NamedNode(manifest_iri), MF + "entries")
     while node is not None and node != pyoxigraph.NamedNode(RDF + "nil"):
@@ -96,16 +102,17 @@ def read_manifest(suite: str) -> list[W3cTest]:
         test_type = _one(store, entry, RDF + "type").value.removeprefix(RDFT)  # type: ignore[union-attr]
         action = _one(store, entry, MF + "action").value  # type: ignore[union-attr]
         result = _one(store, entry, MF + "result")
-        kind = ("negative" if "Negative" in test_type else
-                "eval" if test_type.endswith("Eval") else "positive")
-        tests.append(W3cTest(
-            suite=suite,
-            name=entry.value.rsplit("#", 1)[-1],  # type: ignore[union-attr]
-            kind=kind,
-            action=action,
-            path=_local(suite, action),
-            result=_local(suite, result.value) if result is not None else None,  # type: ignore[attr-defined]
-        ))
+        kind = "negative" if "Negative" in test_type else "eval" if test_type.endswith("Eval") else "positive"
+        tests.append(
+            W3cTest(
+                suite=suite,
+                name=entry.value.rsplit("#", 1)[-1],  # type: ignore[union-attr]
+                kind=kind,
+                action=action,
+                path=_local(suite, action),
+                result=_local(suite, result.value) if result is not None else None,  # type: ignore[attr-defined]
+            )
+        )
         node = _one(store, node, RDF + "rest")
     return tests
 
@@ -188,12 +195,14 @@ def test_negative_syntax_is_refused_with_its_position(test: W3cTest | None) -> N
     assert "\n" not in str(error)
 
 
-@pytest.mark.parametrize("test_id, line", [
-    ("rdf-xml#rdf-containers-syntax-vs-schema-error001", 26),  # <foo:bar rdf:li="1"/>
-    ("rdf-xml#rdfms-abouteach-error001", 31),  # <rdf:Description rdf:aboutEach="#node">
-])
-def test_errors_the_parser_does_not_place_are_placed_on_their_line(test_id: str,
-                                                                   line: int) -> None:
+@pytest.mark.parametrize(
+    "test_id, line",
+    [
+        ("rdf-xml#rdf-containers-syntax-vs-schema-error001", 26),  # <foo:bar rdf:li="1"/>
+        ("rdf-xml#rdfms-abouteach-error001", 31),  # <rdf:Description rdf:aboutEach="#node">
+    ],
+)
+def test_errors_the_parser_does_not_place_are_placed_on_their_line(test_id: str, line: int) -> None:
     # Oxigraph reports these without a position; kg finds the line where the parser stopped
     require(SUITES_ROOT.is_dir(), f"the W3C RDF test suites are not at {SUITES_ROOT}")
     test = next(t for t in ALL_TESTS if t.id == test_id)
@@ -217,7 +226,12 @@ def test_negative_syntax_through_the_command_line(test_id: str) -> None:
 
 def test_guess_format_knows_every_suite_file() -> None:
     require(SUITES_ROOT.is_dir(), f"the W3C RDF test suites are not at {SUITES_ROOT}")
-    expected = {"rdf-n-triples": "N-Triples", "rdf-n-quads": "N-Quads", "rdf-turtle": "Turtle",
-                "rdf-trig": "TriG", "rdf-xml": "RDF/XML"}
+    expected = {
+        "rdf-n-triples": "N-Triples",
+        "rdf-n-quads": "N-Quads",
+        "rdf-turtle": "Turtle",
+        "rdf-trig": "TriG",
+        "rdf-xml": "RDF/XML",
+    }
     for test in ALL_TESTS:
         assert guess_format(test.path).name == expected[test.suite], test.id

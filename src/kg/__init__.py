@@ -24,9 +24,16 @@ if TYPE_CHECKING:
     from kg.validate import Finding, ValidationReport
 
 _WHERE = {
-    "EmbeddedStore": "kg.store", "Finding": "kg.validate", "KgError": "kg.errors",
-    "Project": "kg.api", "QueryResult": "kg.results", "Stats": "kg.api", "Store": "kg.store",
-    "ValidationReport": "kg.validate", "open_project": "kg.api", "validate_data": "kg.api",
+    "EmbeddedStore": "kg.store",
+    "Finding": "kg.validate",
+    "KgError": "kg.errors",
+    "Project": "kg.api",
+    "QueryResult": "kg.results",
+    "Stats": "kg.api",
+    "Store": "kg.store",
+    "ValidationReport": "kg.validate",
+    "open_project": "kg.api",
+    "validate_data": "kg.api",
 }
 
 __all__ = [

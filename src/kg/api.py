@@ -33,11 +33,15 @@ if TYPE_CHECKING:
     from kg.validate.report import Finding, ValidationReport
 
 EXPORT_FORMATS = RDF_FORMAT_NAMES
-_PROVENANCE_PREDICATES = {PROV + "wasDerivedFrom", PROV + "wasQuotedFrom",
-                          PROV + "hadPrimarySource", KGO + "sentenceText",
-                          KGO + "sentenceNumber", KGO + "justification"}
-_LABELS = (SKOS + "prefLabel", "http://xmlns.com/foaf/0.1/name", RDFS + "label",
-           "https://schema.org/name")
+_PROVENANCE_PREDICATES = {
+    PROV + "wasDerivedFrom",
+    PROV + "wasQuotedFrom",
+    PROV + "hadPrimarySource",
+    KGO + "sentenceText",
+    KGO + "sentenceNumber",
+    KGO + "justification",
+}
+_LABELS = (SKOS + "prefLabel", "http://xmlns.com/foaf/0.1/name", RDFS + "label", "https://schema.org/name")
 
 
 @dataclass
@@ -79,9 +83,15 @@ class Project:
     def named_query(self, name: str) -> NamedQuery:
         return find(self.named_queries, name)
 
-    def query(self, name_or_sparql: str, params: Mapping[str, str | Term] | None = None,
-              *, timeout: float | None = None, limit: int | None = None,
-              **values: str | Term) -> QueryResult:
+    def query(
+        self,
+        name_or_sparql: str,
+        params: Mapping[str, str | Term] | None = None,
+        *,
+        timeout: float | None = None,
+        limit: int | None = None,
+        **values: str | Term,
+    ) -> QueryResult:
         """Run a named query (by name) or SPARQL text; ``params`` (a mapping, or keywords:
         ``query("visited-sites", lang="ru")``) bind its variables safely, as RDF terms.
 
@@ -93,12 +103,19 @@ class Project:
         params = {**(params or {}), **values}
         if name_or_sparql.strip() in self.named_queries or _looks_like_name(name_or_sparql):
             named = self.named_query(name_or_sparql.strip())
-            return self.store.query(QueryRequest(named.text, bindings=named.bindings(params),
-                                                 prefixes=PREFIXES, timeout=timeout,
-                                                 limit=limit))
+            return self.store.query(
+                QueryRequest(
+                    named.text,
+                    bindings=named.bindings(params),
+                    prefixes=PREFIXES,
+                    timeout=timeout,
+                    limit=limit,
+                )
+            )
         bindings = {name: parse_value(value, "term", name) for name, value in (params or {}).items()}
-        return self.store.query(QueryRequest(name_or_sparql, bindings=bindings, prefixes=PREFIXES,
-                                             timeout=timeout, limit=limit))
+        return self.store.query(
+            QueryRequest(name_or_sparql, bindings=bindings, prefixes=PREFIXES, timeout=timeout, limit=limit)
+        )
 
     # -- export ----------------------------------------------------------------------------
     def quads(self, graph: str | None = None, *, provenance: bool = True) -> list[Quad]:
@@ -115,30 +132,51 @@ class Project:
         elif provenance:
             return list(self.store.quads())
         else:
-            facts = [Quad(t.subject, t.predicate, t.object, DefaultGraph())
-                     for t in self.store.facts()]
+            facts = [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in self.store.facts()]
         graphs = set(self.store.named_graphs())
-        kept = {q for q in facts
-                if not (q.subject in graphs and (q.predicate.value in _PROVENANCE_PREDICATES
-                                                 or q.predicate.value == RDF + "type"))}
+        kept = {
+            q
+            for q in facts
+            if not (
+                q.subject in graphs
+                and (q.predicate.value in _PROVENANCE_PREDICATES or q.predicate.value == RDF + "type")
+            )
+        }
         return sorted(kept, key=lambda q: (str(q.subject), q.predicate.value, str(q.object)))
 
-    def export(self, fmt: str = "trig", *, graph: str | None = None, provenance: bool = True,
-               frame_class: str | None = None) -> bytes:
+    def export(
+        self,
+        fmt: str = "trig",
+        *,
+        graph: str | None = None,
+        provenance: bool = True,
+        frame_class: str | None = None,
+    ) -> bytes:
         """The graph serialized: canonical Turtle/TriG, compact JSON-LD, N-Triples, N-Quads,
         RDF/XML. Graph formats (Turtle, N-Triples, RDF/XML) carry each fact once."""
         out = io.BytesIO()
         self.export_to(out, fmt, graph=graph, provenance=provenance, frame_class=frame_class)
         return out.getvalue()
 
-    def export_to(self, out: IO[bytes], fmt: str = "trig", *, graph: str | None = None,
-                  provenance: bool = True, frame_class: str | None = None) -> None:
+    def export_to(
+        self,
+        out: IO[bytes],
+        fmt: str = "trig",
+        *,
+        graph: str | None = None,
+        provenance: bool = True,
+        frame_class: str | None = None,
+    ) -> None:
         """:meth:`export` written into ``out``. The whole dataset in canonical TriG, and the
         facts in canonical Turtle, are written graph by graph from a local store, in bounded
         memory (:mod:`kg.canonical_stream`)."""
         chosen = format_named(fmt)
-        if chosen.extension in ("trig", "ttl") and graph is None and provenance \
-                and self.store.capabilities.local:
+        if (
+            chosen.extension in ("trig", "ttl")
+            and graph is None
+            and provenance
+            and self.store.capabilities.local
+        ):
             from kg.canonical_stream import write_trig, write_turtle
 
             write = write_trig if chosen.extension == "trig" else write_turtle
@@ -146,13 +184,13 @@ class Project:
             return
         out.write(self._serialized(chosen, graph, provenance, frame_class))
 
-    def _serialized(self, chosen: RdfFormat, graph: str | None, provenance: bool,
-                    frame_class: str | None) -> bytes:
+    def _serialized(
+        self, chosen: RdfFormat, graph: str | None, provenance: bool, frame_class: str | None
+    ) -> bytes:
         from kg.jsonld import compact, dumps, frame, load_context
 
         if not chosen.datasets and provenance and graph is None:
-            quads = [Quad(t.subject, t.predicate, t.object, DefaultGraph())
-                     for t in self.store.facts()]
+            quads = [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in self.store.facts()]
         else:
             quads = self.quads(graph, provenance=provenance)
         ext = chosen.extension
@@ -165,8 +203,9 @@ class Project:
             if frame_class is not None:
                 return dumps(frame(quads, context, self._frame_types(frame_class))).encode()
             return dumps(compact(quads, context)).encode()
-        ordered = sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject),
-                                               q.predicate.value, str(q.object)))
+        ordered = sorted(
+            quads, key=lambda q: (str(q.graph_name), str(q.subject), q.predicate.value, str(q.object))
+        )
         return serialize(ordered, chosen, prefixes=dict(PREFIXES)) or b""
 
     def frame_document(self, class_text: str) -> dict[str, Any]:
@@ -211,42 +250,57 @@ class Project:
         report.findings = self._label(report.findings)
         return report
 
-    def validate(self, files: Sequence[str | Path] | str | Path = (), *,
-                 data: bytes | str | None = None, fmt: str | None = None,
-                 standalone: bool = False, fail_on: str = "Violation",
-                 base: str | None = None, max_bytes: int = MAX_INPUT_BYTES) -> ValidationReport:
+    def validate(
+        self,
+        files: Sequence[str | Path] | str | Path = (),
+        *,
+        data: bytes | str | None = None,
+        fmt: str | None = None,
+        standalone: bool = False,
+        fail_on: str = "Violation",
+        base: str | None = None,
+        max_bytes: int = MAX_INPUT_BYTES,
+    ) -> ValidationReport:
         """Validate new data (files, or ``data`` in ``fmt``) alone or in the graph's context:
         exactly what :meth:`add` would refuse. A file over ``max_bytes`` is refused."""
         new = self.read_contribution(files, data=data, fmt=fmt, base=base, max_bytes=max_bytes)
         return self.validate_change(new, (), standalone=standalone, fail_on=fail_on)
 
-    def validate_change(self, added: Sequence[Quad], removed: Sequence[Quad] = (), *,
-                        standalone: bool = False, fail_on: str = "Violation"
-                        ) -> ValidationReport:
+    def validate_change(
+        self,
+        added: Sequence[Quad],
+        removed: Sequence[Quad] = (),
+        *,
+        standalone: bool = False,
+        fail_on: str = "Violation",
+    ) -> ValidationReport:
         """The findings a change would bring (nothing is written)."""
         from kg.validate.judge import judge_change, judge_standalone
 
         if standalone:
             report = judge_standalone(added, self.judge_shapes)
         else:
-            report = judge_change(self.store, self.judge_shapes, added, removed,
-                                  fail_on=_severity(fail_on))
+            report = judge_change(self.store, self.judge_shapes, added, removed, fail_on=_severity(fail_on))
         report.findings = self._label(report.findings, added)
         report.fail_on = _severity(fail_on)
         return report
 
-    def read_contribution(self, files: Sequence[str | Path] | str | Path = (), *,
-                          data: bytes | str | None = None, fmt: str | None = None,
-                          base: str | None = None, max_bytes: int = MAX_INPUT_BYTES
-                          ) -> list[Quad]:
+    def read_contribution(
+        self,
+        files: Sequence[str | Path] | str | Path = (),
+        *,
+        data: bytes | str | None = None,
+        fmt: str | None = None,
+        base: str | None = None,
+        max_bytes: int = MAX_INPUT_BYTES,
+    ) -> list[Quad]:
         paths = [files] if isinstance(files, str | Path) else list(files)
         quads: list[Quad] = []
         for path in paths:
             quads.extend(parse_file(path, fmt, base_iri=base, max_bytes=max_bytes))
         if data is not None:
             raw = data.encode() if isinstance(data, str) else data
-            quads.extend(parse_bytes(raw, format_named(fmt or "trig"), source="<data>",
-                                     base_iri=base))
+            quads.extend(parse_bytes(raw, format_named(fmt or "trig"), source="<data>", base_iri=base))
         if not paths and data is None:
             raise UsageError("nothing to validate: give one or more files")
         return quads
@@ -265,20 +319,30 @@ class Project:
             if q.predicate.value in _LABELS and subject in wanted and obj is not None:
                 out.setdefault(subject or "", obj)
         for start in range(0, len(wanted), 200):
-            values = " ".join(str(NamedNode(i)) for i in wanted[start:start + 200])
-            result = self.store.query(QueryRequest(
-                f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} "
-                "?x skos:prefLabel|foaf:name|rdfs:label|schema:name ?l "
-                "} ORDER BY ?x DESC(LANG(?l) = 'en') ?l", prefixes=PREFIXES))
+            values = " ".join(str(NamedNode(i)) for i in wanted[start : start + 200])
+            result = self.store.query(
+                QueryRequest(
+                    f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} "
+                    "?x skos:prefLabel|foaf:name|rdfs:label|schema:name ?l "
+                    "} ORDER BY ?x DESC(LANG(?l) = 'en') ?l",
+                    prefixes=PREFIXES,
+                )
+            )
             for x, label in result.rows:
                 if x is not None and label is not None:
                     out.setdefault(x.value, label.value)
         return out
 
     # -- changing --------------------------------------------------------------------------
-    def add(self, files: Sequence[str | Path] | str | Path, *, fmt: str | None = None,
-            fail_on: str = "Violation", base: str | None = None,
-            max_bytes: int = MAX_INPUT_BYTES) -> AddOutcome:
+    def add(
+        self,
+        files: Sequence[str | Path] | str | Path,
+        *,
+        fmt: str | None = None,
+        fail_on: str = "Violation",
+        base: str | None = None,
+        max_bytes: int = MAX_INPUT_BYTES,
+    ) -> AddOutcome:
         """Validate ``files`` in context; if they conform, write them to ``data/`` and the store.
 
         Raises :class:`~kg.errors.ValidationFailed` (with the report) and changes nothing if
@@ -288,23 +352,23 @@ class Project:
         sources = [Path(files)] if isinstance(files, str | Path) else [Path(p) for p in files]
         if not sources:
             raise UsageError("nothing to add: give one or more files")
-        by_source = {path: parse_file(path, fmt, base_iri=base, max_bytes=max_bytes)
-                     for path in sources}
+        by_source = {path: parse_file(path, fmt, base_iri=base, max_bytes=max_bytes) for path in sources}
         quads = [q for path in sources for q in by_source[path]]
         texts = plan_add(self.files, sources, by_source)
         self._judged_change(quads, (), texts, fail_on)
-        graphs = sorted({q.graph_name.value for q in quads
-                         if not isinstance(q.graph_name, DefaultGraph)})
+        graphs = sorted({q.graph_name.value for q in quads if not isinstance(q.graph_name, DefaultGraph)})
         return AddOutcome(quads=len(set(quads)), graphs=graphs, files=sorted(texts))
 
-    def apply_change(self, added: Sequence[Quad], removed: Sequence[Quad] = (), *,
-                     fail_on: str = "Violation") -> ValidationReport:
+    def apply_change(
+        self, added: Sequence[Quad], removed: Sequence[Quad] = (), *, fail_on: str = "Violation"
+    ) -> ValidationReport:
         """Judge a change and, if it conforms, make it in the store (not in ``data/``): the
         guarded writes of the server. Raises :class:`~kg.errors.ValidationFailed`."""
         return self._judged_change(added, removed, {}, fail_on)
 
-    def retract(self, source: str, *, with_inferences: bool = False,
-                fail_on: str = "Violation") -> AddOutcome:
+    def retract(
+        self, source: str, *, with_inferences: bool = False, fail_on: str = "Violation"
+    ) -> AddOutcome:
         """Take a source and every graph derived from it out of ``data/`` and the store, all or
         nothing. Inference graphs that rest on those graphs go too with ``with_inferences``;
         without it their existence refuses the retraction (naming them). Refused, with the
@@ -318,19 +382,26 @@ class Project:
         if resting and not with_inferences:
             names = ", ".join(f"<{g.value}>" for g in resting)
             told = f"inference graphs rest on this source: {names}; retract them too"
-            raise UsageError(f"{told} (with_inferences=True), or remove them first",
-                             cli=f"{told} with --with-inferences, or remove them first")
+            raise UsageError(
+                f"{told} (with_inferences=True), or remove them first",
+                cli=f"{told} with --with-inferences, or remove them first",
+            )
         leaving = [*graphs, *resting]
         texts, _ = plan_removal(self.files, leaving)
         removed = [q for g in leaving for q in self.store.quads(g)]
         self._judged_change((), removed, texts, fail_on)
-        return AddOutcome(quads=len(removed), graphs=sorted(g.value for g in leaving),
-                          files=sorted(texts), verb="retracted")
+        return AddOutcome(
+            quads=len(removed), graphs=sorted(g.value for g in leaving), files=sorted(texts), verb="retracted"
+        )
 
     def _derived_graphs(self, source: NamedNode) -> list[NamedNode]:
-        result = self.store.query(QueryRequest(
-            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g prov:wasDerivedFrom ?source } }",
-            bindings={"source": source}, prefixes=PREFIXES))
+        result = self.store.query(
+            QueryRequest(
+                "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g prov:wasDerivedFrom ?source } }",
+                bindings={"source": source},
+                prefixes=PREFIXES,
+            )
+        )
         return sorted({g for (g,) in result.rows if isinstance(g, NamedNode)}, key=str)
 
     def _inferences_on(self, graphs: Sequence[NamedNode]) -> list[NamedNode]:
@@ -339,74 +410,101 @@ class Project:
         frontier = set(graphs)
         while frontier:
             values = " ".join(str(g) for g in frontier)
-            result = self.store.query(QueryRequest(
-                f"SELECT DISTINCT ?g WHERE {{ VALUES ?from {{ {values} }} "
-                "GRAPH ?g { ?g prov:wasDerivedFrom ?from } }", prefixes=PREFIXES))
+            result = self.store.query(
+                QueryRequest(
+                    f"SELECT DISTINCT ?g WHERE {{ VALUES ?from {{ {values} }} "
+                    "GRAPH ?g { ?g prov:wasDerivedFrom ?from } }",
+                    prefixes=PREFIXES,
+                )
+            )
             new = {g for (g,) in result.rows if isinstance(g, NamedNode)} - found - set(graphs)
             found |= new
             frontier = new
         return sorted(found, key=str)
 
-    def _judged_change(self, added: Sequence[Quad], removed: Sequence[Quad],
-                       texts: Mapping[Path, str | None], fail_on: str) -> ValidationReport:
+    def _judged_change(
+        self, added: Sequence[Quad], removed: Sequence[Quad], texts: Mapping[Path, str | None], fail_on: str
+    ) -> ValidationReport:
         from kg.validate.judge import judge_change
 
         staged = stage(texts)
         try:
+
             def commit(trial: Trial) -> None:
                 trial.commit(staged.publish)
 
-            report = judge_change(self.store, self.judge_shapes, added, removed,
-                                  fail_on=_severity(fail_on), commit=commit)
+            report = judge_change(
+                self.store, self.judge_shapes, added, removed, fail_on=_severity(fail_on), commit=commit
+            )
         finally:
             staged.discard()
         report.findings = self._label(report.findings, added)
         report.fail_on = _severity(fail_on)
         if not report.conforms:
             counts = report.counts()
-            raise ValidationFailed(f"{counts['Violation']} violation(s); nothing was written",
-                                   report)
+            raise ValidationFailed(f"{counts['Violation']} violation(s); nothing was written", report)
         self.store.flush()
         return report
 
     # -- statistics ------------------------------------------------------------------------
     def stats(self) -> Stats:
-        classes = self.store.query(QueryRequest("""
+        classes = self.store.query(
+            QueryRequest(
+                """
             SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {
               ?x a ?class . FILTER(!STRSTARTS(STR(?class), STR(owl:)))
               FILTER(!STRSTARTS(STR(?class), STR(rdfs:)))
               FILTER NOT EXISTS { GRAPH ?ontology { ?x a ?class } }
             } GROUP BY ?class ORDER BY DESC(?n) ?class""",
-            bindings={"ontology": NamedNode(ONTOLOGY_GRAPH)}, prefixes=PREFIXES))
-        sources = self.store.query(QueryRequest("""
+                bindings={"ontology": NamedNode(ONTOLOGY_GRAPH)},
+                prefixes=PREFIXES,
+            )
+        )
+        sources = self.store.query(
+            QueryRequest(
+                """
             SELECT ?source (SAMPLE(?title) AS ?name) (COUNT(DISTINCT ?g) AS ?graphs) WHERE {
               ?g prov:wasDerivedFrom ?source .
               OPTIONAL { ?source schema:headline|schema:name ?title }
-            } GROUP BY ?source ORDER BY ?source""", prefixes=PREFIXES))
+            } GROUP BY ?source ORDER BY ?source""",
+                prefixes=PREFIXES,
+            )
+        )
         return Stats(
             triples=self.store.fact_count(),
             named_graphs=len(self.store.named_graphs()),
-            entities_by_class=[(row[0].value, int(row[1].value)) for row in classes.rows
-                               if row[0] is not None and row[1] is not None],
-            sources=[(row[0].value, row[1].value if row[1] else "", int(row[2].value))
-                     for row in sources.rows if row[0] is not None and row[2] is not None],
+            entities_by_class=[
+                (row[0].value, int(row[1].value))
+                for row in classes.rows
+                if row[0] is not None and row[1] is not None
+            ],
+            sources=[
+                (row[0].value, row[1].value if row[1] else "", int(row[2].value))
+                for row in sources.rows
+                if row[0] is not None and row[2] is not None
+            ],
         )
 
     def __repr__(self) -> str:
-        return (f"<kg.Project {self.files.root} on {self.store.location}: "
-                f"{len(self.named_queries)} named queries>")
+        return (
+            f"<kg.Project {self.files.root} on {self.store.location}: "
+            f"{len(self.named_queries)} named queries>"
+        )
 
     def _repr_html_(self) -> str:
         """The project as a notebook shows it: where it is, its store, what it holds."""
         from kg.display import html_facts
 
-        return html_facts([
-            ("project", str(self.files.root)),
-            ("store", self.store.location),
-            ("facts", str(self.store.fact_count())),
-            ("named graphs", str(len(self.store.named_graphs()))),
-            ("named queries", ", ".join(self.named_queries) or "none"),
-        ], caption="kg project")
+        return html_facts(
+            [
+                ("project", str(self.files.root)),
+                ("store", self.store.location),
+                ("facts", str(self.store.fact_count())),
+                ("named graphs", str(len(self.store.named_graphs()))),
+                ("named queries", ", ".join(self.named_queries) or "none"),
+            ],
+            caption="kg project",
+        )
 
 
 def with_prefixes(sparql: str) -> str:
@@ -464,12 +562,25 @@ class _StoreGraphs:
         return self.store.facts() if self.facts else self.store.quads(graph)
 
 
-def validate_data(data: bytes | str, fmt: str = "trig", *, project: Project | None = None,
-                  standalone: bool = True, fail_on: str = "Violation") -> ValidationReport:
+def validate_data(
+    data: bytes | str,
+    fmt: str = "trig",
+    *,
+    project: Project | None = None,
+    standalone: bool = True,
+    fail_on: str = "Violation",
+) -> ValidationReport:
     """Validate RDF text against the project's shapes, alone or in the project's context."""
     chosen = project if project is not None else open_project()
     return chosen.validate(data=data, fmt=fmt, standalone=standalone, fail_on=fail_on)
 
 
-__all__ = ["EXPORT_FORMATS", "Project", "Stats", "build_store", "open_project",
-           "validate_data", "with_prefixes"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "Project",
+    "Stats",
+    "build_store",
+    "open_project",
+    "validate_data",
+    "with_prefixes",
+]

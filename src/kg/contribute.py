@@ -71,8 +71,7 @@ def stage(texts: Mapping[Path, str | None]) -> StagedFiles:
                 staged.temporaries[target] = None
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                            dir=target.parent)
+            handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(text)
                 out.flush()
@@ -89,8 +88,9 @@ def _target(files: ProjectFiles, source: Path) -> Path:
     return files.data_dir / f"{stem}.trig"
 
 
-def plan_add(files: ProjectFiles, sources: Sequence[Path],
-             quads_by_source: Mapping[Path, list[Quad]]) -> dict[Path, str | None]:
+def plan_add(
+    files: ProjectFiles, sources: Sequence[Path], quads_by_source: Mapping[Path, list[Quad]]
+) -> dict[Path, str | None]:
     """The new text of each data file the contribution touches (merged with what is there)."""
     plan: dict[Path, list[Quad]] = {}
     for source in sources:
@@ -101,8 +101,9 @@ def plan_add(files: ProjectFiles, sources: Sequence[Path],
     return {target: canonical_trig(quads, PREFIXES) for target, quads in plan.items()}
 
 
-def plan_removal(files: ProjectFiles, graphs: Iterable[NamedNode | BlankNode]
-                 ) -> tuple[dict[Path, str | None], list[Quad]]:
+def plan_removal(
+    files: ProjectFiles, graphs: Iterable[NamedNode | BlankNode]
+) -> tuple[dict[Path, str | None], list[Quad]]:
     """The data files without ``graphs``: each file's new text (``None`` when nothing is left),
     and the quads taken out."""
     leaving = set(graphs)

@@ -44,18 +44,26 @@ class RdfFormat:
         return found
 
 
-TURTLE: Final = RdfFormat("Turtle", ("ttl", "turtle"), ("text/turtle", "application/x-turtle"),
-                          "TURTLE", False)
-TRIG: Final = RdfFormat("TriG", ("trig",), ("application/trig", "application/x-trig"),
-                        "TRIG", True)
-N_TRIPLES: Final = RdfFormat("N-Triples", ("nt", "ntriples", "n-triples"),
-                             ("application/n-triples", "text/plain"), "N_TRIPLES", False)
-N_QUADS: Final = RdfFormat("N-Quads", ("nq", "nquads", "n-quads"),
-                           ("application/n-quads", "text/x-nquads"), "N_QUADS", True)
-JSON_LD: Final = RdfFormat("JSON-LD", ("jsonld", "json-ld", "json"),
-                           ("application/ld+json", "application/json"), "JSON_LD", True)
-RDF_XML: Final = RdfFormat("RDF/XML", ("rdf", "xml", "rdfxml", "owl"),
-                           ("application/rdf+xml", "text/xml", "application/xml"), "RDF_XML", False)
+TURTLE: Final = RdfFormat(
+    "Turtle", ("ttl", "turtle"), ("text/turtle", "application/x-turtle"), "TURTLE", False
+)
+TRIG: Final = RdfFormat("TriG", ("trig",), ("application/trig", "application/x-trig"), "TRIG", True)
+N_TRIPLES: Final = RdfFormat(
+    "N-Triples", ("nt", "ntriples", "n-triples"), ("application/n-triples", "text/plain"), "N_TRIPLES", False
+)
+N_QUADS: Final = RdfFormat(
+    "N-Quads", ("nq", "nquads", "n-quads"), ("application/n-quads", "text/x-nquads"), "N_QUADS", True
+)
+JSON_LD: Final = RdfFormat(
+    "JSON-LD", ("jsonld", "json-ld", "json"), ("application/ld+json", "application/json"), "JSON_LD", True
+)
+RDF_XML: Final = RdfFormat(
+    "RDF/XML",
+    ("rdf", "xml", "rdfxml", "owl"),
+    ("application/rdf+xml", "text/xml", "application/xml"),
+    "RDF_XML",
+    False,
+)
 
 FORMATS: Final = (TURTLE, TRIG, N_TRIPLES, N_QUADS, JSON_LD, RDF_XML)
 RDF_FORMAT_NAMES: Final = tuple(f.extension for f in FORMATS)
@@ -109,5 +117,6 @@ def guess_format(path: str | Path, explicit: str | None = None) -> RdfFormat:
             return fmt
     told = f"cannot tell the RDF format from the extension {suffix or '(none)'!r}"
     names = listed(RDF_FORMAT_NAMES)
-    raise UsageError(f"{path}: {told}; name the format ({names})",
-                     cli=f"{path}: {told}; give -i/--input-format ({names})")
+    raise UsageError(
+        f"{path}: {told}; name the format ({names})", cli=f"{path}: {told}; give -i/--input-format ({names})"
+    )

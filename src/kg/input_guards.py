@@ -369,8 +369,13 @@ def syntax_error(
         line, column = 1, 1
     if base_iri is None and _RELATIVE_IRI in message and fmt in (TURTLE, TRIG, RDF_XML):
         told = "a relative IRI, and no base IRI to resolve it against"
-        return RdfSyntaxError(f"{told}: give a base IRI (base=)", path=source, line=line, column=column,
-                              cli=f"{told}: give one with --base IRI")
+        return RdfSyntaxError(
+            f"{told}: give a base IRI (base=)",
+            path=source,
+            line=line,
+            column=column,
+            cli=f"{told}: give one with --base IRI",
+        )
     return RdfSyntaxError(explain(message), path=source, line=line, column=column)
 
 

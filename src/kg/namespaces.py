@@ -90,4 +90,4 @@ def shorten(iri: str, prefixes: MappingProxyType[str, str] | dict[str, str] = PR
             best, best_prefix = ns, name
     if not best:
         return iri
-    return f"{best_prefix}:{iri[len(best):]}"
+    return f"{best_prefix}:{iri[len(best) :]}"

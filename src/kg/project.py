@@ -98,8 +98,9 @@ class ProjectFiles:
 
     def data_files(self) -> list[Path]:
         """Every RDF file under ``data/``, sorted (source texts and other files are skipped)."""
-        return sorted(p for p in self.data_dir.rglob("*")
-                      if p.is_file() and p.suffix.lower() in DATA_SUFFIXES)
+        return sorted(
+            p for p in self.data_dir.rglob("*") if p.is_file() and p.suffix.lower() in DATA_SUFFIXES
+        )
 
     def queries(self) -> dict[str, NamedQuery]:
         return discover(self.queries_dir)
@@ -125,5 +126,4 @@ def data_quads(files: ProjectFiles) -> Iterator[Quad]:
 def shapes_quads(files: ProjectFiles) -> list[Quad]:
     if not files.shapes_path.is_file():
         raise ProjectError(f"{files.shapes_path}: the project has no SHACL shapes file")
-    return [Quad(q.subject, q.predicate, q.object, DefaultGraph())
-            for q in parse_file(files.shapes_path)]
+    return [Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in parse_file(files.shapes_path)]

@@ -30,8 +30,11 @@ _PARAM = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>\w+)\s+"
     r"(?P<mode>required|optional|default=(?P<default>\S+))\s*(?:[—–-]+\s*(?P<doc>.*))?$"
 )
-_TYPED_LITERAL = re.compile(r'^"(?P<lex>(?:[^"\\]|\\.)*)"(?:@(?P<lang>[A-Za-z]+(?:-[A-Za-z0-9]+)*)'
-                            r"|\^\^(?P<dt><[^>]*>|[A-Za-z][\w.-]*:[\w.-]*))?$", re.DOTALL)
+_TYPED_LITERAL = re.compile(
+    r'^"(?P<lex>(?:[^"\\]|\\.)*)"(?:@(?P<lang>[A-Za-z]+(?:-[A-Za-z0-9]+)*)'
+    r"|\^\^(?P<dt><[^>]*>|[A-Za-z][\w.-]*:[\w.-]*))?$",
+    re.DOTALL,
+)
 _LANG_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 _CHECKS = {
     "integer": re.compile(r"^[+-]?[0-9]+$"),
@@ -117,21 +120,29 @@ def parse_header(text: str) -> tuple[str, str, tuple[Parameter, ...]]:
             param = _PARAM.match(value)
             if not param or param.group("type") not in PARAM_TYPES:
                 raise ParameterError(f"malformed parameter declaration: {value!r}")
-            params.append(Parameter(
-                name=param.group("name"),
-                type=param.group("type"),
-                required=param.group("mode") == "required",
-                default=param.group("default"),
-                description=(param.group("doc") or "").strip(),
-            ))
+            params.append(
+                Parameter(
+                    name=param.group("name"),
+                    type=param.group("type"),
+                    required=param.group("mode") == "required",
+                    default=param.group("default"),
+                    description=(param.group("doc") or "").strip(),
+                )
+            )
     return title, description, tuple(params)
 
 
 def load_query(path: Path) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
     title, description, params = parse_header(text)
-    return NamedQuery(name=path.stem, path=path, text=text, title=title or path.stem,
-                      description=description, parameters=params)
+    return NamedQuery(
+        name=path.stem,
+        path=path,
+        text=text,
+        title=title or path.stem,
+        description=description,
+        parameters=params,
+    )
 
 
 def discover(folder: Path) -> dict[str, NamedQuery]:
@@ -169,13 +180,11 @@ def _lang_literal(lexical: str, language: str, name: str) -> Literal:
     try:
         return Literal(lexical, language=language.lower())
     except ValueError as error:
-        raise ParameterError(f"parameter {name!r}: {language!r} is not a language tag "
-                             f"({error})") from None
+        raise ParameterError(f"parameter {name!r}: {language!r} is not a language tag ({error})") from None
 
 
 def _unescape(lexical: str) -> str:
-    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t", "r": "\r"}.get(m.group(1),
-                                                                             m.group(1)), lexical)
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t", "r": "\r"}.get(m.group(1), m.group(1)), lexical)
 
 
 def parse_value(value: str | Term, kind: str, name: str = "value") -> Term:
@@ -202,8 +211,9 @@ def parse_value(value: str | Term, kind: str, name: str = "value") -> Term:
             datatype = _iri(literal.group("dt"), name)
             check = _CHECKS.get(datatype.value.removeprefix(XSD))
             if check and not check.match(lexical):
-                raise ParameterError(f"parameter {name!r}: {lexical!r} is not a valid "
-                                     f"{datatype.value.removeprefix(XSD)}")
+                raise ParameterError(
+                    f"parameter {name!r}: {lexical!r} is not a valid {datatype.value.removeprefix(XSD)}"
+                )
             return Literal(lexical, datatype=datatype)
         text = lexical
         if kind in ("string", "term"):
@@ -217,8 +227,9 @@ def parse_value(value: str | Term, kind: str, name: str = "value") -> Term:
     if kind == "langstring":
         body, at, lang = text.rpartition("@")
         if not at or not _LANG_TAG.match(lang):
-            raise ParameterError(f"parameter {name!r}: give a language-tagged string such as "
-                                 f'\'"Minsk"@en\' (got {value!r})')
+            raise ParameterError(
+                f"parameter {name!r}: give a language-tagged string such as '\"Minsk\"@en' (got {value!r})"
+            )
         return _lang_literal(body, lang, name)
     check = _CHECKS.get(kind)
     if check is None:

@@ -83,8 +83,10 @@ def read_bytes(path: str | Path, max_bytes: int = MAX_INPUT_BYTES) -> bytes:
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
         told = f"{path}: larger than the {max_bytes}-byte limit for a file read whole"
-        raise UnsafeInputError(f"{told} (max_bytes=); load large files into a store (Store.load)",
-                               cli=f"{told} (--max-input-bytes); load large files with `kg load`")
+        raise UnsafeInputError(
+            f"{told} (max_bytes=); load large files into a store (Store.load)",
+            cli=f"{told} (--max-input-bytes); load large files with `kg load`",
+        )
     return data
 
 

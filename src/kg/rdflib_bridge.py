@@ -21,12 +21,10 @@ def to_rdflib_term(term: Term | Triple) -> rdflib.term.Identifier:
     return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
 
 
-def triples_to_rdflib(triples: Iterable[Quad | Triple], graph: rdflib.Graph | None = None
-                      ) -> rdflib.Graph:
+def triples_to_rdflib(triples: Iterable[Quad | Triple], graph: rdflib.Graph | None = None) -> rdflib.Graph:
     """An ``rdflib.Graph`` of the triples (graph names dropped)."""
     out = graph if graph is not None else rdflib.Graph()
     add = out.add
     for t in triples:
-        add((to_rdflib_term(t.subject), to_rdflib_term(t.predicate),
-             to_rdflib_term(t.object)))
+        add((to_rdflib_term(t.subject), to_rdflib_term(t.predicate), to_rdflib_term(t.object)))
     return out

@@ -44,8 +44,6 @@ def result_size(result: QueryResult) -> int:
     return sum(term_size(t) for item in items for t in item)
 
 
-
-
 @dataclass(repr=False)
 class QueryResult:
     """What a query returned: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT/DESCRIBE).
@@ -77,8 +75,10 @@ class QueryResult:
             return f"<QueryResult ask: {'true' if self.boolean else 'false'}>"
         if self.kind == "graph":
             return f"<QueryResult graph: {len(self.triples)} triple(s){self._cut_note()}>"
-        return (f"<QueryResult select: {len(self.rows)} row(s) of {', '.join(self.variables) or '()'}"
-                f"{self._cut_note()}>")
+        return (
+            f"<QueryResult select: {len(self.rows)} row(s) of {', '.join(self.variables) or '()'}"
+            f"{self._cut_note()}>"
+        )
 
     def _cut_note(self) -> str:
         return ", cut at the limit" if self.truncated else ""
@@ -91,8 +91,10 @@ class QueryResult:
         if self.kind == "ask":
             return f"<p>ASK: <strong>{'true' if self.boolean else 'false'}</strong></p>"
         if self.kind == "graph":
-            rows = [tuple(shown_term(t) for t in (x.subject, x.predicate, x.object))  # type: ignore[arg-type]
-                    for x in self.triples[:HTML_ROWS]]
+            rows = [
+                tuple(shown_term(t) for t in (x.subject, x.predicate, x.object))  # type: ignore[arg-type]
+                for x in self.triples[:HTML_ROWS]
+            ]
             return html_table(["subject", "predicate", "object"], rows, more=len(self) - len(rows))
         rows = [tuple(shown_term(t) for t in row) for row in self.rows[:HTML_ROWS]]
         return html_table(self.variables, rows, more=len(self) - len(rows))
@@ -102,14 +104,18 @@ class QueryResult:
         a list of tuples that prints as a table."""
         from kg.display import ResultTable
 
-        return ResultTable(self.variables,
-                           (tuple(None if t is None else t.value for t in row) for row in self.rows))
+        return ResultTable(
+            self.variables, (tuple(None if t is None else t.value for t in row) for row in self.rows)
+        )
 
     def dicts(self) -> list[dict[str, Any]]:
         """Rows as dictionaries of Python values (``int``, ``bool``, ``str``...), unbound left out."""
         return [
-            {var: python_value(term) for var, term in zip(self.variables, row, strict=True)
-             if term is not None}
+            {
+                var: python_value(term)
+                for var, term in zip(self.variables, row, strict=True)
+                if term is not None
+            }
             for row in self.rows
         ]
 
@@ -165,8 +171,7 @@ def python_value(term: Term) -> Any:
     if isinstance(term, Literal):
         datatype = term.datatype.value.rsplit("#", 1)[-1]
         try:
-            if datatype in {"integer", "int", "long", "short", "nonNegativeInteger",
-                            "positiveInteger"}:
+            if datatype in {"integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger"}:
                 return int(term.value)
             if datatype in {"decimal", "double", "float"}:
                 return float(term.value)
@@ -195,8 +200,7 @@ def _to_json(result: QueryResult) -> bytes:
         doc: dict[str, Any] = {"head": {}, "boolean": bool(result.boolean)}
     else:
         bindings = [
-            {var: _json_term(t) for var, t in zip(result.variables, row, strict=True)
-             if t is not None}
+            {var: _json_term(t) for var, t in zip(result.variables, row, strict=True) if t is not None}
             for row in result.rows
         ]
         doc = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
@@ -235,8 +239,11 @@ def _to_xml(result: QueryResult) -> bytes:
         out.append("</head>\n<results>\n")
         for row in result.rows:
             out.append("<result>")
-            out.extend(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
-                       for v, t in zip(result.variables, row, strict=True) if t is not None)
+            out.extend(
+                f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                for v, t in zip(result.variables, row, strict=True)
+                if t is not None
+            )
             out.append("</result>\n")
         out.append("</results>\n")
     out.append("</sparql>\n")
@@ -252,9 +259,9 @@ def _to_csv(result: QueryResult) -> bytes:
     else:
         writer.writerow(result.variables)
         for row in result.rows:
-            writer.writerow(["" if t is None else
-                             (f"_:{t.value}" if isinstance(t, BlankNode) else t.value)
-                             for t in row])
+            writer.writerow(
+                ["" if t is None else (f"_:{t.value}" if isinstance(t, BlankNode) else t.value) for t in row]
+            )
     return buffer.getvalue().encode()
 
 

@@ -33,9 +33,7 @@ _PN_CHARS_BASE = r"^\W\d_"
 _PN_CHARS = r"\w\-\u00b7\u0300-\u036f\u203f-\u2040"
 _PLX = r"(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
 _PN_PREFIX = f"(?:[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)?"
-_PN_LOCAL = (
-    f"(?:(?:[\\w:]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?)?"
-)
+_PN_LOCAL = f"(?:(?:[\\w:]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?)?"
 
 _TOKEN = re.compile(
     r"""(?P<space>\s+)
@@ -99,8 +97,13 @@ def prologue(sparql: str) -> Prologue:
             base, end = iri.text[1:-1], iri.end
         elif word == "PREFIX":
             name, iri = next(stream, None), next(stream, None)
-            if name is None or iri is None or name.kind != "pname" or iri.kind != "iri" \
-                    or not name.text.endswith(":"):
+            if (
+                name is None
+                or iri is None
+                or name.kind != "pname"
+                or iri.kind != "iri"
+                or not name.text.endswith(":")
+            ):
                 break
             prefixes[name.text[:-1]] = iri.text[1:-1]
             end = iri.end
@@ -198,5 +201,16 @@ def with_prologue(sparql: str, prefixes: dict[str, str]) -> tuple[str, int]:
     return head + sparql, len(missing)
 
 
-__all__ = ["Prologue", "Token", "declared_prefixes", "is_update", "names_dataset", "prologue",
-           "query_form", "tokens", "where_position", "where_span", "with_prologue"]
+__all__ = [
+    "Prologue",
+    "Token",
+    "declared_prefixes",
+    "is_update",
+    "names_dataset",
+    "prologue",
+    "query_form",
+    "tokens",
+    "where_position",
+    "where_span",
+    "with_prologue",
+]

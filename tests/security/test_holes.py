@@ -151,11 +151,13 @@ def _trials(store: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 
-UPDATE = ("INSERT DATA { GRAPH <https://kg.example.org/graph/leftover-test> { "
-          "<https://kg.example.org/graph/leftover-test> <http://www.w3.org/ns/prov#wasDerivedFrom> "
-          "<https://kg.example.org/id/actp-rf-business-mission-results> . "
-          "<https://kg.example.org/id/actp-rf> <http://www.w3.org/2004/02/skos/core#altLabel> "
-          '"Left over"@en } }')
+UPDATE = (
+    "INSERT DATA { GRAPH <https://kg.example.org/graph/leftover-test> { "
+    "<https://kg.example.org/graph/leftover-test> <http://www.w3.org/ns/prov#wasDerivedFrom> "
+    "<https://kg.example.org/id/actp-rf-business-mission-results> . "
+    "<https://kg.example.org/id/actp-rf> <http://www.w3.org/2004/02/skos/core#altLabel> "
+    '"Left over"@en } }'
+)
 
 
 def test_a_killed_servers_leftovers_are_cleaned_at_the_next_start(project: Path) -> None:
@@ -166,8 +168,12 @@ def test_a_killed_servers_leftovers_are_cleaned_at_the_next_start(project: Path)
     built = _kg(project, "--store", str(store), "build")
     assert built.returncode == 0, built.stderr
     with serving(project, "--allow-updates", store=store) as first:
-        written = httpx.post(f"{first.url}/sparql", content=UPDATE, timeout=60, headers={
-            "Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
+        written = httpx.post(
+            f"{first.url}/sparql",
+            content=UPDATE,
+            timeout=60,
+            headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+        )
         assert written.status_code == 200, written.text
         workers = first.workers()
         first.process.send_signal(signal.SIGKILL)

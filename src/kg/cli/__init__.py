@@ -21,28 +21,56 @@ from kg.errors import KgError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--project", type=click.Path(path_type=Path), envvar="KG_PROJECT",
-              help="Project folder (ontology/, data/, queries/); default: here, else bundled. "
-                   "[env: KG_PROJECT]")
-@click.option("--store", type=click.Path(path_type=Path), envvar="KG_STORE",
-              help="On-disk Oxigraph store to use instead of an in-memory one. [env: KG_STORE]")
-@click.option("--endpoint", envvar="KG_ENDPOINT", metavar="URL",
-              help="A remote SPARQL 1.1 query endpoint to use as the store. [env: KG_ENDPOINT]")
-@click.option("--update-endpoint", envvar="KG_UPDATE_ENDPOINT", metavar="URL",
-              help="The endpoint's SPARQL Update URL, if not the query URL. "
-                   "[env: KG_UPDATE_ENDPOINT]")
-@click.option("--gsp-endpoint", envvar="KG_GSP_ENDPOINT", metavar="URL",
-              help="The endpoint's Graph Store Protocol URL, if it has one. "
-                   "[env: KG_GSP_ENDPOINT]")
+@click.option(
+    "--project",
+    type=click.Path(path_type=Path),
+    envvar="KG_PROJECT",
+    help="Project folder (ontology/, data/, queries/); default: here, else bundled. [env: KG_PROJECT]",
+)
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path),
+    envvar="KG_STORE",
+    help="On-disk Oxigraph store to use instead of an in-memory one. [env: KG_STORE]",
+)
+@click.option(
+    "--endpoint",
+    envvar="KG_ENDPOINT",
+    metavar="URL",
+    help="A remote SPARQL 1.1 query endpoint to use as the store. [env: KG_ENDPOINT]",
+)
+@click.option(
+    "--update-endpoint",
+    envvar="KG_UPDATE_ENDPOINT",
+    metavar="URL",
+    help="The endpoint's SPARQL Update URL, if not the query URL. [env: KG_UPDATE_ENDPOINT]",
+)
+@click.option(
+    "--gsp-endpoint",
+    envvar="KG_GSP_ENDPOINT",
+    metavar="URL",
+    help="The endpoint's Graph Store Protocol URL, if it has one. [env: KG_GSP_ENDPOINT]",
+)
 @click.option("--user", envvar="KG_USER", help="User name for the endpoint. [env: KG_USER]")
-@click.option("--password", envvar="KG_PASSWORD",
-              help="Password for the endpoint (prefer the variable). [env: KG_PASSWORD]")
+@click.option(
+    "--password",
+    envvar="KG_PASSWORD",
+    help="Password for the endpoint (prefer the variable). [env: KG_PASSWORD]",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @click.version_option(package_name="kg")
 @click.pass_context
-def cli(ctx: click.Context, project: Path | None, store: Path | None, endpoint: str | None,
-        update_endpoint: str | None, gsp_endpoint: str | None, user: str | None,
-        password: str | None, debug: bool) -> None:
+def cli(
+    ctx: click.Context,
+    project: Path | None,
+    store: Path | None,
+    endpoint: str | None,
+    update_endpoint: str | None,
+    gsp_endpoint: str | None,
+    user: str | None,
+    password: str | None,
+    debug: bool,
+) -> None:
     """Keep a knowledge graph: query it, export it, validate and add new facts.
 
     \b
@@ -52,8 +80,14 @@ def cli(ctx: click.Context, project: Path | None, store: Path | None, endpoint: 
     """
     from kg.store.factory import StoreOptions
 
-    options = StoreOptions(path=store, endpoint=endpoint, update_endpoint=update_endpoint,
-                           gsp_endpoint=gsp_endpoint, user=user, password=password)
+    options = StoreOptions(
+        path=store,
+        endpoint=endpoint,
+        update_endpoint=update_endpoint,
+        gsp_endpoint=gsp_endpoint,
+        user=user,
+        password=password,
+    )
     ctx.obj = Context(project, options, debug)
 
 

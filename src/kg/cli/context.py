@@ -27,12 +27,16 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 input_format_option = click.option(
-    "-i", "--input-format", metavar="FORMAT",
+    "-i",
+    "--input-format",
+    metavar="FORMAT",
     help=f"RDF format of the input files: {listed(RDF_FORMAT_NAMES)}, or a media type "
-         "(default: by extension).")
+    "(default: by extension).",
+)
 """``-i/--input-format``: the format of the RDF a command reads (``-f`` is always the output)."""
 base_option = click.option(
-    "--base", metavar="IRI", help="Base IRI that relative IRIs in the input files resolve against.")
+    "--base", metavar="IRI", help="Base IRI that relative IRIs in the input files resolve against."
+)
 """``--base IRI``, on every command that reads RDF (as riot, Oxigraph and rdflib take one)."""
 
 

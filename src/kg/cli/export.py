@@ -17,18 +17,33 @@ FORMATS = RDF_FORMAT_NAMES
 
 
 @click.command("export")
-@click.option("-f", "--format", "fmt", default="trig", show_default=True,
-              help=f"Output format: {listed(FORMATS)}, or a media type (default: from --output, "
-                   "else trig).")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default="trig",
+    show_default=True,
+    help=f"Output format: {listed(FORMATS)}, or a media type (default: from --output, else trig).",
+)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file.")
 @click.option("--graph", help="Only this named graph (IRI or CURIE).")
 @click.option("--no-provenance", is_flag=True, help="Plain facts: no graphs, no sentence records.")
-@click.option("--frame", "frame_class", metavar="CLASS",
-              help="JSON-LD only: one document per instance of CLASS, with its neighbours nested.")
+@click.option(
+    "--frame",
+    "frame_class",
+    metavar="CLASS",
+    help="JSON-LD only: one document per instance of CLASS, with its neighbours nested.",
+)
 @click.pass_obj
 @errors
-def export_command(obj: Context, fmt: str, output: Path | None, graph: str | None,
-                   no_provenance: bool, frame_class: str | None) -> None:
+def export_command(
+    obj: Context,
+    fmt: str,
+    output: Path | None,
+    graph: str | None,
+    no_provenance: bool,
+    frame_class: str | None,
+) -> None:
     """Export the graph: canonical Turtle/TriG, compact JSON-LD, N-Triples, N-Quads, RDF/XML.
 
     \b
@@ -42,9 +57,9 @@ def export_command(obj: Context, fmt: str, output: Path | None, graph: str | Non
         fmt = guess_format(output).extension
     if frame_class is not None and fmt not in ("jsonld", "json-ld", "application/ld+json"):
         raise UsageError("--frame applies to JSON-LD only: add --format jsonld")
+
     def export(out: BinaryIO) -> None:  # streamed: a big store is never held whole
-        obj.project.export_to(out, fmt, graph=graph, provenance=not no_provenance,
-                              frame_class=frame_class)
+        obj.project.export_to(out, fmt, graph=graph, provenance=not no_provenance, frame_class=frame_class)
 
     if output is None:
         export(sys.stdout.buffer)
@@ -62,8 +77,15 @@ def export_command(obj: Context, fmt: str, output: Path | None, graph: str | Non
 
 
 @click.command("stats")
-@click.option("-f", "--format", "fmt", default="table", show_default=True,
-              type=click.Choice(["table", "json"]), help="Output format.")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "json"]),
+    help="Output format.",
+)
 @click.pass_obj
 @errors
 def stats_command(obj: Context, fmt: str) -> None:

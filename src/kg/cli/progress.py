@@ -37,8 +37,14 @@ def progress(label: str) -> Iterator[LoadCallback | None]:
     if not sys.stderr.isatty():
         yield None
         return
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-               TextColumn("{task.completed:,.0f} quads"), _RateColumn(), TimeElapsedColumn())
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,.0f} quads"),
+        _RateColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=Console(stderr=True), transient=True, refresh_per_second=2) as bar:
         task = bar.add_task(label, total=None)
         current: Path | None = None
@@ -52,5 +58,3 @@ def progress(label: str) -> Iterator[LoadCallback | None]:
             bar.update(task, completed=before + last, description=f"{label} {status.file.name}")
 
         yield report
-
-

@@ -31,8 +31,7 @@ def queries_command(obj: Context) -> None:
 
     table = Table("name", "title", "parameters", box=None, header_style="bold")
     for query in obj.project.named_queries.values():
-        table.add_row(query.name, query.title,
-                      ", ".join(p.signature() for p in query.parameters) or "-")
+        table.add_row(query.name, query.title, ", ".join(p.signature() for p in query.parameters) or "-")
     console().print(table)
 
 
@@ -66,18 +65,36 @@ def _print_table(result: QueryResult) -> None:
 @click.command("query")
 @click.argument("name", required=False)
 @click.option("-e", "--expression", help="SPARQL query text.")
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Bind a parameter: an IRI (<...> or CURIE), \"text\"@lang, \"v\"^^xsd:type.")
-@click.option("-f", "--format", "fmt", default="table", show_default=True,
-              help=f"Output format: table, {listed(RESULT_FORMAT_NAMES)} (SELECT, ASK); "
-                   f"{listed(RDF_FORMAT_NAMES)} (CONSTRUCT, DESCRIBE); or a media type.")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help='Bind a parameter: an IRI (<...> or CURIE), "text"@lang, "v"^^xsd:type.',
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    help=f"Output format: table, {listed(RESULT_FORMAT_NAMES)} (SELECT, ASK); "
+    f"{listed(RDF_FORMAT_NAMES)} (CONSTRUCT, DESCRIBE); or a media type.",
+)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file.")
-@click.option("--timeout", type=float,
-              help="Stop the query after this many seconds (exit code 4).")
+@click.option("--timeout", type=float, help="Stop the query after this many seconds (exit code 4).")
 @click.pass_obj
 @errors
-def query_command(obj: Context, name: str | None, expression: str | None, params: tuple[str, ...],
-                  fmt: str, output: Path | None, timeout: float | None) -> None:
+def query_command(
+    obj: Context,
+    name: str | None,
+    expression: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    timeout: float | None,
+) -> None:
     """Run a named query, a .rq file, or -e 'SPARQL'.
 
     \b
@@ -101,8 +118,9 @@ def query_command(obj: Context, name: str | None, expression: str | None, params
 
         read_bytes(name)
         named = load_query(Path(name))
-        result = project.store.query(QueryRequest(named.text, bindings=named.bindings(bound),
-                                                  prefixes=PREFIXES, timeout=timeout))
+        result = project.store.query(
+            QueryRequest(named.text, bindings=named.bindings(bound), prefixes=PREFIXES, timeout=timeout)
+        )
     else:
         result = project.query(name or "", bound, timeout=timeout)
     emit_result(result, fmt, output)
@@ -130,8 +148,7 @@ def emit_result(result: QueryResult, fmt: str, output: Path | None) -> None:
         _print_table(result)
         return
     if fmt not in RESULT_FORMATS:
-        raise UsageError(f"unknown results format {fmt!r}: use one of table, "
-                         f"{listed(RESULT_FORMAT_NAMES)}")
+        raise UsageError(f"unknown results format {fmt!r}: use one of table, {listed(RESULT_FORMAT_NAMES)}")
     write(result.serialize(fmt), output)
 
 

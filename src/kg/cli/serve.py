@@ -92,8 +92,9 @@ MAX_HEAD_BYTES = 16 * 1024
     help="Accept SPARQL Update and Graph Store writes (with the token) that keep "
     "the graph conforming to the shapes.",
 )
-@click.option("--token", envvar="KG_TOKEN",
-              help="Bearer token for writes (prefer the variable). [env: KG_TOKEN]")
+@click.option(
+    "--token", envvar="KG_TOKEN", help="Bearer token for writes (prefer the variable). [env: KG_TOKEN]"
+)
 @click.option(
     "--allow-service",
     is_flag=True,

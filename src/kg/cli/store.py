@@ -21,8 +21,10 @@ def _store_for(obj: Context, *, check_fresh: bool = True) -> Store:
 
     store = open_store(obj.store_options, obj.project_path, check_fresh=check_fresh)
     if store is None:
-        raise UsageError("this command works on a store: give --store PATH (an on-disk store) "
-                         "or --endpoint URL (a SPARQL endpoint)")
+        raise UsageError(
+            "this command works on a store: give --store PATH (an on-disk store) "
+            "or --endpoint URL (a SPARQL endpoint)"
+        )
     return store
 
 
@@ -33,8 +35,9 @@ def _store_for(obj: Context, *, check_fresh: bool = True) -> Store:
 @click.option("-f", "--format", "old_format", hidden=True)
 @click.pass_obj
 @errors
-def load_command(obj: Context, files: tuple[Path, ...], input_format: str | None,
-                 base: str | None, old_format: str | None) -> None:
+def load_command(
+    obj: Context, files: tuple[Path, ...], input_format: str | None, base: str | None, old_format: str | None
+) -> None:
     """Bulk-load RDF FILES (a folder: every RDF file under it) into the store. On disk all
     files load, or none do; on an endpoint they go in batches, and a failure says what was
     written.
@@ -48,8 +51,10 @@ def load_command(obj: Context, files: tuple[Path, ...], input_format: str | None
     from kg.store.bulk import load_files
 
     if old_format is not None:
-        raise UsageError("kg load reads RDF: give its format with -i/--input-format "
-                         "(-f/--format is the output format, on every command)")
+        raise UsageError(
+            "kg load reads RDF: give its format with -i/--input-format "
+            "(-f/--format is the output format, on every command)"
+        )
     with _store_for(obj) as store, progress("loading") as report:
         summary = load_files(store, files, input_format, progress=report, base=base)
     click.echo(summary.line())
@@ -78,11 +83,18 @@ def build_command(obj: Context) -> None:
 
 
 @click.command("dump")
-@click.option("-f", "--format", "fmt",
-              help=f"Output format: {listed([f.extension for f in DUMP_FORMATS])} (default: from "
-              "--output, else nq).")
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Write to this file (whole or not at all) instead of standard output.")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    help=f"Output format: {listed([f.extension for f in DUMP_FORMATS])} (default: from --output, else nq).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Write to this file (whole or not at all) instead of standard output.",
+)
 @click.pass_obj
 @errors
 def dump_command(obj: Context, fmt: str | None, output: Path | None) -> None:

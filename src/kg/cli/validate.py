@@ -19,8 +19,13 @@ MAX_INPUT_BYTES = 256 * 1024 * 1024
 """The default of --max-input-bytes (``kg.rdfio.MAX_INPUT_BYTES``; named here for a fast
 ``--help``)."""
 max_input_bytes_option = click.option(
-    "--max-input-bytes", type=click.IntRange(min=1), default=MAX_INPUT_BYTES, show_default=True,
-    metavar="BYTES", help="Refuse an input file larger than this (load big files with `kg load`).")
+    "--max-input-bytes",
+    type=click.IntRange(min=1),
+    default=MAX_INPUT_BYTES,
+    show_default=True,
+    metavar="BYTES",
+    help="Refuse an input file larger than this (load big files with `kg load`).",
+)
 
 
 def _emit(report: ValidationReport, fmt: str) -> None:
@@ -35,21 +40,45 @@ def _emit(report: ValidationReport, fmt: str) -> None:
 @click.command("validate")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--standalone", is_flag=True, help="Validate the files alone, not in context.")
-@click.option("--all", "everything", is_flag=True,
-              help="Validate the whole graph (no files): every shape, every provenance rule.")
-@click.option("-f", "--format", "fmt", default="human", show_default=True,
-              type=click.Choice(["human", "json", "ttl"]), help="Report format.")
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Validate the whole graph (no files): every shape, every provenance rule.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default="human",
+    show_default=True,
+    type=click.Choice(["human", "json", "ttl"]),
+    help="Report format.",
+)
 @input_format_option
 @base_option
-@click.option("--fail-on", default="violation", show_default=True, type=SEVERITY,
-              help="Lowest severity that makes the data not conform (`warning`: also "
-                   "warnings, as pySHACL --allow-info; `info`: any finding, as pySHACL).")
+@click.option(
+    "--fail-on",
+    default="violation",
+    show_default=True,
+    type=SEVERITY,
+    help="Lowest severity that makes the data not conform (`warning`: also "
+    "warnings, as pySHACL --allow-info; `info`: any finding, as pySHACL).",
+)
 @max_input_bytes_option
 @click.pass_obj
 @errors
-def validate_command(obj: Context, files: tuple[Path, ...], standalone: bool, everything: bool,
-                     fmt: str, input_format: str | None, base: str | None,
-                     fail_on: str, max_input_bytes: int) -> None:
+def validate_command(
+    obj: Context,
+    files: tuple[Path, ...],
+    standalone: bool,
+    everything: bool,
+    fmt: str,
+    input_format: str | None,
+    base: str | None,
+    fail_on: str,
+    max_input_bytes: int,
+) -> None:
     """Validate FILES against the shapes, in the context of the graph, exactly as `kg add`
     would judge them.
 
@@ -71,8 +100,14 @@ def validate_command(obj: Context, files: tuple[Path, ...], standalone: bool, ev
     else:
         if not files:
             raise UsageError("nothing to validate: give one or more files (or --all)")
-        report = project.validate(files, fmt=input_format, standalone=standalone,
-                                  fail_on=fail_on, base=base, max_bytes=max_input_bytes)
+        report = project.validate(
+            files,
+            fmt=input_format,
+            standalone=standalone,
+            fail_on=fail_on,
+            base=base,
+            max_bytes=max_input_bytes,
+        )
     _emit(report, fmt)
     sys.exit(0 if report.conforms else EXIT_NONCONFORMING)
 
@@ -81,13 +116,24 @@ def validate_command(obj: Context, files: tuple[Path, ...], standalone: bool, ev
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @input_format_option
 @base_option
-@click.option("--fail-on", default="violation", show_default=True, type=SEVERITY,
-              help="Lowest severity that refuses the data.")
+@click.option(
+    "--fail-on",
+    default="violation",
+    show_default=True,
+    type=SEVERITY,
+    help="Lowest severity that refuses the data.",
+)
 @max_input_bytes_option
 @click.pass_obj
 @errors
-def add_command(obj: Context, files: tuple[Path, ...], input_format: str | None,
-                base: str | None, fail_on: str, max_input_bytes: int) -> None:
+def add_command(
+    obj: Context,
+    files: tuple[Path, ...],
+    input_format: str | None,
+    base: str | None,
+    fail_on: str,
+    max_input_bytes: int,
+) -> None:
     """Validate FILES in context and, only if they conform, add them to data/ and the store.
 
     \b
@@ -95,8 +141,9 @@ def add_command(obj: Context, files: tuple[Path, ...], input_format: str | None,
       kg --project my-graph add new-article.trig
     """
     try:
-        outcome = obj.project.add(files, fmt=input_format, fail_on=fail_on, base=base,
-                                  max_bytes=max_input_bytes)
+        outcome = obj.project.add(
+            files, fmt=input_format, fail_on=fail_on, base=base, max_bytes=max_input_bytes
+        )
     except ValidationFailed as refused:
         click.echo(refused.report.to_text(), nl=False)
         click.echo(f"kg: not added: {refused}", err=True)
@@ -106,10 +153,18 @@ def add_command(obj: Context, files: tuple[Path, ...], input_format: str | None,
 
 @click.command("retract")
 @click.argument("source")
-@click.option("--with-inferences", is_flag=True,
-              help="Also remove the inference graphs that rest on the source's sentences.")
-@click.option("--fail-on", default="violation", show_default=True, type=SEVERITY,
-              help="Lowest severity (in what is left) that refuses the retraction.")
+@click.option(
+    "--with-inferences",
+    is_flag=True,
+    help="Also remove the inference graphs that rest on the source's sentences.",
+)
+@click.option(
+    "--fail-on",
+    default="violation",
+    show_default=True,
+    type=SEVERITY,
+    help="Lowest severity (in what is left) that refuses the retraction.",
+)
 @click.pass_obj
 @errors
 def retract_command(obj: Context, source: str, with_inferences: bool, fail_on: str) -> None:

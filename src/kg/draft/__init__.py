@@ -84,8 +84,10 @@ def resolve_publisher(value: str | None, known: KnownEntities) -> str | None:
 def write_draft(draft: Draft, path: Path, *, force: bool = False) -> Path:
     """Write the draft's TriG to ``path`` (refused if it exists, unless ``force``), atomically."""
     if path.exists() and not force:
-        raise UsageError(f"{path}: a draft is already there; pass force=True to replace it",
-                         cli=f"{path}: a draft is already there; pass --force to replace it")
+        raise UsageError(
+            f"{path}: a draft is already there; pass force=True to replace it",
+            cli=f"{path}: a draft is already there; pass --force to replace it",
+        )
     text = review_trig(draft.quads)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -120,14 +122,18 @@ def draft_file(
     metadata_date = check_date(date)
     metadata_language = check_language(language)
     if headline is not None and not headline.strip():
-        raise UsageError("headline is empty: leave it out when the article has none",
-                         cli="--headline is empty: leave it out when the article has none")
+        raise UsageError(
+            "headline is empty: leave it out when the article has none",
+            cli="--headline is empty: leave it out when the article has none",
+        )
     text = read_article(article)
     slug = slug_for(article)
     target = output if output is not None else project.files.root / "drafts" / f"{slug}.trig"
     if target.exists() and not force:
-        raise UsageError(f"{target}: a draft is already there; pass force=True to replace it",
-                         cli=f"{target}: a draft is already there; pass --force to replace it")
+        raise UsageError(
+            f"{target}: a draft is already there; pass force=True to replace it",
+            cli=f"{target}: a draft is already there; pass --force to replace it",
+        )
     known = KnownEntities.from_project(project)
     metadata = Metadata(
         url=metadata_url,

@@ -158,5 +158,3 @@ def _free(iri: str, taken: Container[str]) -> str:
     while f"{iri}-{number}" in taken:
         number += 1
     return f"{iri}-{number}"
-
-

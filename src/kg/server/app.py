@@ -60,8 +60,14 @@ def _runner(project: Project, settings: Settings, defences: Defences) -> WorkerP
     if store.snapshot() is None:  # in memory: forked workers inherit the store
         return WorkerPool(project, size=size, confinement=confinement, per_owner=share)
     # on disk: each worker starts clean and opens the generation the store is at
-    return WorkerPool(project, size=size, confinement=confinement, per_owner=share,
-                      snapshots=Reopened(project), start_method="forkserver")
+    return WorkerPool(
+        project,
+        size=size,
+        confinement=confinement,
+        per_owner=share,
+        snapshots=Reopened(project),
+        start_method="forkserver",
+    )
 
 
 def error_response(

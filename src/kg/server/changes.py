@@ -54,8 +54,11 @@ def _delta(project: Project, operation: Operation) -> tuple[list[Quad], list[Qua
         return store.plan_update(operation.sparql, base=operation.base)
     graph = operation.graph if operation.graph is not None else DefaultGraph()
     existing = list(store.quads(graph)) if operation.kind in ("put", "delete") else []
-    new = [Quad(q.subject, q.predicate, q.object, graph) for q in operation.quads] \
-        if operation.kind in ("put", "post") else []
+    new = (
+        [Quad(q.subject, q.predicate, q.object, graph) for q in operation.quads]
+        if operation.kind in ("put", "post")
+        else []
+    )
     keep = set(new)
     return [q for q in new if q not in set(existing)], [q for q in existing if q not in keep]
 
@@ -79,8 +82,10 @@ def graph_quads(project: Project, graph: GraphTarget, limit: int) -> list[Quad] 
     for quad in project.store.quads(graph):
         quads.append(quad)
         if len(quads) > limit:
-            raise UsageError(f"the graph holds more than {limit} triples (--max-rows); "
-                             "use the SPARQL endpoint with LIMIT/OFFSET")
+            raise UsageError(
+                f"the graph holds more than {limit} triples (--max-rows); "
+                "use the SPARQL endpoint with LIMIT/OFFSET"
+            )
     if not quads and isinstance(graph, NamedNode):
         return None  # an empty named graph is no graph (Graph Store Protocol: 404)
     return quads

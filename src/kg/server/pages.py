@@ -94,8 +94,17 @@ async def search_page(request: Request) -> Response:
             "q": text,
             "found": found,
             "hits": [(h, link_for(h.iri)) for h in found.hits] if found else [],
-            "pager": pager("/search", params, offset=offset, size=size, shown=len(found.hits),
-                           total=found.total, default_size=state.limits.page_rows) if found else None,
+            "pager": pager(
+                "/search",
+                params,
+                offset=offset,
+                size=size,
+                shown=len(found.hits),
+                total=found.total,
+                default_size=state.limits.page_rows,
+            )
+            if found
+            else None,
             "downloads": downloads("/search", params, "select") if found else [],
         },
     )
@@ -139,11 +148,15 @@ async def named_query_page(request: Request) -> Response:
         else:
             table_media = "text/csv" if wanted == "text/csv" else "application/sparql-results+json"
             graph_media = "text/turtle"
-        rendered: Rendered = await state.run(request, tasks.answer_named, name, values, table_media,
-                                             graph_media, state.limits)
+        rendered: Rendered = await state.run(
+            request, tasks.answer_named, name, values, table_media, graph_media, state.limits
+        )
         if rendered.body is None:
-            raise HttpError(406, f"query {name!r} gives a different kind of result: "
-                            "download it as .json, .csv, .tsv (SELECT, ASK) or .ttl, .nt, .jsonld, .rdf")
+            raise HttpError(
+                406,
+                f"query {name!r} gives a different kind of result: "
+                "download it as .json, .csv, .tsv (SELECT, ASK) or .ttl, .nt, .jsonld, .rdf",
+            )
         response = rendered_response(rendered, state)
         if download is not None:
             response.headers.update(attachment(name, download))
@@ -173,13 +186,21 @@ async def named_query_page(request: Request) -> Response:
     )
 
 
-def _result_links(path: str, params: list[tuple[str, str]], answer: PageAnswer | None,
-                  default_size: int) -> dict[str, Any]:
+def _result_links(
+    path: str, params: list[tuple[str, str]], answer: PageAnswer | None, default_size: int
+) -> dict[str, Any]:
     if answer is None:
         return {"pager": None, "downloads": []}
     return {
-        "pager": pager(path, params, offset=answer.offset, size=answer.size,
-                       shown=len(answer.table.rows), total=answer.total, default_size=default_size),
+        "pager": pager(
+            path,
+            params,
+            offset=answer.offset,
+            size=answer.size,
+            shown=len(answer.table.rows),
+            total=answer.total,
+            default_size=default_size,
+        ),
         "downloads": downloads(path, params, answer.kind),
     }
 

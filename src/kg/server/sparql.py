@@ -155,8 +155,9 @@ async def service_description(request: Request, state: ServerState) -> Response:
         raise HttpError(406, "the service description is available as " + ", ".join(RDF_MEDIA))
     media = "application/n-triples" if media == "text/plain" else media
     settings = state.settings
-    service = Service(str(request.url.replace(query="", fragment="")), settings.allow_updates,
-                      settings.allow_service)
+    service = Service(
+        str(request.url.replace(query="", fragment="")), settings.allow_updates, settings.allow_service
+    )
     rendered: Rendered = await state.run(request, describe, service, media, state.limits)
     return rendered_response(rendered, state)
 

@@ -94,8 +94,15 @@ def run_query(
 
     ``base`` resolves relative IRIs (the protocol lets the service choose: its own URL).
     """
-    request = QueryRequest(sparql, bindings=dict(bindings or {}), prefixes=PREFIXES, base=base,
-                           dataset=dataset, limit=limits.max_rows, max_bytes=limits.max_bytes)
+    request = QueryRequest(
+        sparql,
+        bindings=dict(bindings or {}),
+        prefixes=PREFIXES,
+        base=base,
+        dataset=dataset,
+        limit=limits.max_rows,
+        max_bytes=limits.max_bytes,
+    )
     try:
         result = project.store.query(request)
     except ResultTooLargeError:
@@ -129,8 +136,9 @@ def _page(project: Project, answer: Answer, limits: Limits, offset: int, size: i
     return PageAnswer(table, answer.truncated, offset, size, total, result.kind)
 
 
-def page_query(project: Project, sparql: str, limits: Limits, offset: int = 0,
-               size: int | None = None) -> PageAnswer:
+def page_query(
+    project: Project, sparql: str, limits: Limits, offset: int = 0, size: int | None = None
+) -> PageAnswer:
     """A page of a query typed on the SPARQL page, as a table of clipped values."""
     refuse_remote(sparql, "query", limits.allow_service)
     answer = run_query(project, sparql, None, None, limits)
@@ -152,27 +160,37 @@ def run_named(project: Project, name: str, params: Mapping[str, str], limits: Li
     return run_query(project, named.text, named.bindings(params), None, limits)
 
 
-def page_named(project: Project, name: str, params: Mapping[str, str], limits: Limits,
-               offset: int = 0, size: int | None = None) -> PageAnswer:
+def page_named(
+    project: Project,
+    name: str,
+    params: Mapping[str, str],
+    limits: Limits,
+    offset: int = 0,
+    size: int | None = None,
+) -> PageAnswer:
     answer = run_named(project, name, params, limits)
     return _page(project, answer, limits, offset, size or limits.page_rows)
 
 
 def answer_named(
-    project: Project, name: str, params: Mapping[str, str], table_media: str | None,
-    graph_media: str | None, limits: Limits,
+    project: Project,
+    name: str,
+    params: Mapping[str, str],
+    table_media: str | None,
+    graph_media: str | None,
+    limits: Limits,
 ) -> Rendered:
     """A named query's whole result (within the server's limits): SELECT and ASK in
     ``table_media``, CONSTRUCT and DESCRIBE in ``graph_media`` (``None``: not offered)."""
     answer = run_named(project, name, params, limits)
-    return render_result(project, answer.result, answer.truncated, graph_media, table_media,
-                         limits.max_bytes)
+    return render_result(project, answer.result, answer.truncated, graph_media, table_media, limits.max_bytes)
 
 
 def answer_download(project: Project, sparql: str, media: str, limits: Limits) -> Rendered:
     """A query from the SPARQL page, whole (within the server's limits), as a download."""
-    job = QueryJob(sparql, None, None, media if media in RDF_MEDIA else None,
-                   None if media in RDF_MEDIA else media)
+    job = QueryJob(
+        sparql, None, None, media if media in RDF_MEDIA else None, None if media in RDF_MEDIA else media
+    )
     return answer_query(project, job, limits)
 
 
@@ -359,8 +377,12 @@ def _sources(project: Project, graphs: Sequence[str]) -> list[Source]:
             if titles.get(doc.value) is None:
                 titles[doc.value] = title.value if title is not None else None
     return [
-        Source(graph=graph, number=number, sentence=sentences.get(graph),
-               documents=list(documents[graph].items()))
+        Source(
+            graph=graph,
+            number=number,
+            sentence=sentences.get(graph),
+            documents=list(documents[graph].items()),
+        )
         for number, graph in enumerate(graphs, start=1)
     ]
 
@@ -436,8 +458,13 @@ def search(project: Project, text: str, offset: int = 0, size: int | None = 100)
         )
         for i in chosen
     ]
-    return SearchAnswer(hits, len(ordered), len(result.rows) >= MAX_SEARCH_LABELS, offset,
-                        len(ordered) if size is None else size)
+    return SearchAnswer(
+        hits,
+        len(ordered),
+        len(result.rows) >= MAX_SEARCH_LABELS,
+        offset,
+        len(ordered) if size is None else size,
+    )
 
 
 def hits_json(hits: Sequence[Hit]) -> bytes:
@@ -445,8 +472,10 @@ def hits_json(hits: Sequence[Hit]) -> bytes:
     import json
 
     return json.dumps(
-        [{"iri": h.iri, "label": h.title, "types": h.types, "matched": [m.value for m in h.matched]}
-         for h in hits],
+        [
+            {"iri": h.iri, "label": h.title, "types": h.types, "matched": [m.value for m in h.matched]}
+            for h in hits
+        ],
         ensure_ascii=False,
     ).encode()
 
@@ -457,8 +486,12 @@ def search_download(project: Project, text: str, media: str, limits: Limits) -> 
     if media == "application/json":
         return Rendered("select", media, checked(hits_json(found.hits), limits.max_bytes), found.truncated)
     rows: list[tuple[Term | None, ...]] = [
-        (NamedNode(h.iri), Literal(h.title), Literal("; ".join(h.types)),
-         Literal("; ".join(m.value for m in h.matched)))
+        (
+            NamedNode(h.iri),
+            Literal(h.title),
+            Literal("; ".join(h.types)),
+            Literal("; ".join(m.value for m in h.matched)),
+        )
         for h in found.hits
     ]
     result = QueryResult("select", ["entity", "label", "types", "matched"], rows)

@@ -131,8 +131,10 @@ class LoadSummary:
 
     def line(self) -> str:
         rate = self.quads / self.seconds if self.seconds > 0 else 0.0
-        text = (f"loaded {self.quads:,} quads from {self.files} file(s) in {self.seconds:.1f} s "
-                f"({rate:,.0f} quads/s)")
+        text = (
+            f"loaded {self.quads:,} quads from {self.files} file(s) in {self.seconds:.1f} s "
+            f"({rate:,.0f} quads/s)"
+        )
         if self.store_quads is not None:
             text += f"; the store holds {self.store_quads:,}"
         if self.missing:
@@ -164,8 +166,9 @@ def refuse_update(sparql: str) -> None:
         )
 
 
-def as_request(query: QueryRequest | str, bindings: Mapping[str, Term] | None = None,
-               timeout: float | None = None) -> QueryRequest:
+def as_request(
+    query: QueryRequest | str, bindings: Mapping[str, Term] | None = None, timeout: float | None = None
+) -> QueryRequest:
     if isinstance(query, QueryRequest):
         return query
     return QueryRequest(query, bindings=dict(bindings or {}), timeout=timeout)
@@ -193,8 +196,13 @@ class Store(ABC):
 
     # -- reading ------------------------------------------------------------------------------
     @abstractmethod
-    def query(self, query: QueryRequest | str, *, bindings: Mapping[str, Term] | None = None,
-              timeout: float | None = None) -> QueryResult:
+    def query(
+        self,
+        query: QueryRequest | str,
+        *,
+        bindings: Mapping[str, Term] | None = None,
+        timeout: float | None = None,
+    ) -> QueryResult:
         """Run a read-only query. Raises :class:`~kg.errors.QuerySyntaxError` for malformed
         SPARQL, :class:`~kg.errors.ReadOnlyQueryError` for an update,
         :class:`~kg.errors.QueryTimeoutError` past the request's timeout."""
@@ -228,8 +236,7 @@ class Store(ABC):
     def change(self, added: Iterable[Quad], removed: Iterable[Quad] = ()) -> None:
         """Remove ``removed`` and add ``added`` as one step, the facts view with them."""
 
-    def plan_update(self, sparql: str, *, base: str | None = None
-                    ) -> tuple[list[Quad], list[Quad]]:
+    def plan_update(self, sparql: str, *, base: str | None = None) -> tuple[list[Quad], list[Quad]]:
         """The quads a SPARQL Update would add and remove (nothing is changed). Its default
         graph is that of the quads as given, not the facts view: an update names its graphs."""
         from kg.store.engine import plan_update
@@ -242,20 +249,26 @@ class Store(ABC):
         self.change(items, ())
         return len(items)
 
-    def trial(self, added: Sequence[Quad], removed: Sequence[Quad]
-              ) -> AbstractContextManager[Trial]:
+    def trial(self, added: Sequence[Quad], removed: Sequence[Quad]) -> AbstractContextManager[Trial]:
         """The state after ``change(added, removed)``, to judge before it is made; discarded
         unless committed. Stores without :attr:`Capabilities.trials` refuse."""
         raise StoreError(f"{self.location}: this store cannot show a change before making it")
 
     @abstractmethod
-    def load_file(self, path: Path, fmt: str, *, progress: Progress | None = None,
-                  base: str | None = None) -> int:
+    def load_file(
+        self, path: Path, fmt: str, *, progress: Progress | None = None, base: str | None = None
+    ) -> int:
         """Bulk-load an RDF file (format by extension name, e.g. ``nt``; relative IRIs resolved
         against ``base``). Returns quads read."""
 
-    def load(self, paths: Sequence[Path | str], fmt: str | None = None, *,
-             progress: LoadCallback | None = None, base: str | None = None) -> LoadSummary:
+    def load(
+        self,
+        paths: Sequence[Path | str],
+        fmt: str | None = None,
+        *,
+        progress: LoadCallback | None = None,
+        base: str | None = None,
+    ) -> LoadSummary:
         """Load RDF files, file by file (the on-disk store: all of them or none)."""
         started = time.perf_counter()
         total = 0
@@ -278,8 +291,9 @@ class Store(ABC):
         self.replace_all(quads)
         if progress is not None:
             progress(LoadProgress(files.root, len(quads)))
-        return LoadSummary(files=len(files.source_files()), quads=len(quads),
-                           seconds=time.perf_counter() - started)
+        return LoadSummary(
+            files=len(files.source_files()), quads=len(quads), seconds=time.perf_counter() - started
+        )
 
     def replace_all(self, quads: Sequence[Quad]) -> int:
         """Hold exactly ``quads``."""
@@ -312,6 +326,19 @@ class Store(ABC):
         self.close()
 
 
-__all__ = ["DEFAULT_GRAPH", "FACTS_VIEW", "Capabilities", "Dataset", "FactDelta", "Progress",
-           "QueryRequest", "Store", "StoreSnapshot", "Trial", "as_request", "refuse_update",
-           "stored_quad", "user_quad"]
+__all__ = [
+    "DEFAULT_GRAPH",
+    "FACTS_VIEW",
+    "Capabilities",
+    "Dataset",
+    "FactDelta",
+    "Progress",
+    "QueryRequest",
+    "Store",
+    "StoreSnapshot",
+    "Trial",
+    "as_request",
+    "refuse_update",
+    "stored_quad",
+    "user_quad",
+]

@@ -20,8 +20,14 @@ from kg.rdfio import N_QUADS, RdfFormat, format_named, guess_format, serialize
 from kg.store.base import LoadCallback, LoadSummary, Store
 
 
-def load_files(store: Store, paths: Sequence[Path | str], fmt: str | None = None, *,
-               progress: LoadCallback | None = None, base: str | None = None) -> LoadSummary:
+def load_files(
+    store: Store,
+    paths: Sequence[Path | str],
+    fmt: str | None = None,
+    *,
+    progress: LoadCallback | None = None,
+    base: str | None = None,
+) -> LoadSummary:
     """Load RDF files into ``store`` (a folder stands for every RDF file under it, by
     extension). On disk: all files or none. Remotely: file by file, batch by batch; a failure
     says what was written. Relative IRIs resolve against ``base``."""
@@ -42,14 +48,14 @@ def rdf_files(paths: Sequence[Path | str]) -> list[Path]:
             continue
         found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DATA_SUFFIXES)
         if not found:
-            raise UsageError(f"{path}: no RDF files under this folder (by extension: "
-                             f"{listed(RDF_FORMAT_NAMES)})")
+            raise UsageError(
+                f"{path}: no RDF files under this folder (by extension: {listed(RDF_FORMAT_NAMES)})"
+            )
         out.extend(found)
     return out
 
 
-def rebuild(store: Store, files: ProjectFiles, *,
-            progress: LoadCallback | None = None) -> LoadSummary:
+def rebuild(store: Store, files: ProjectFiles, *, progress: LoadCallback | None = None) -> LoadSummary:
     """Make ``store`` hold the project's ontology (in ``kgg:ontology``) and data, nothing else,
     switched in as one step."""
     return replace(store.build(files, progress=progress), store_quads=len(store))
@@ -63,10 +69,12 @@ def dump_format(name: str | None, output: Path | None) -> RdfFormat:
         chosen = format_named(name)
     if chosen not in DUMP_FORMATS:
         names = listed([f.extension for f in DUMP_FORMATS])
-        raise UsageError(f"a dump holds the whole dataset: use one of {names}, not {chosen.extension} "
-                         "(an export writes graph formats)",
-                         cli=f"kg dump writes the whole dataset: use one of {names}, not "
-                         f"{chosen.extension} (`kg export` writes graph formats)")
+        raise UsageError(
+            f"a dump holds the whole dataset: use one of {names}, not {chosen.extension} "
+            "(an export writes graph formats)",
+            cli=f"kg dump writes the whole dataset: use one of {names}, not "
+            f"{chosen.extension} (`kg export` writes graph formats)",
+        )
     return chosen
 
 

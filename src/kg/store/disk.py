@@ -78,8 +78,7 @@ STALE_GRACE = 2.0
 files into ``data/`` just before it publishes its generation, and a reader opening in between
 would otherwise be told the store is stale."""
 
-__all__ = ["DiskSnapshot", "DiskStore", "LoadCallback", "LoadProgress", "LoadSummary",
-           "open_disk_store"]
+__all__ = ["DiskSnapshot", "DiskStore", "LoadCallback", "LoadProgress", "LoadSummary", "open_disk_store"]
 
 
 @dataclass(frozen=True)
@@ -117,8 +116,14 @@ class DiskStore(EngineStore):
 
     capabilities = Capabilities(local=True, persistent=True, trials=True, killable_queries=True)
 
-    def __init__(self, path: Path | str, *, read_only: bool = False,
-                 lock_at_open: bool = True, generation: str | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        read_only: bool = False,
+        lock_at_open: bool = True,
+        generation: str | None = None,
+    ) -> None:
         self.root = Path(path)
         self.location = str(self.root)
         self.read_only = read_only
@@ -159,8 +164,9 @@ class DiskStore(EngineStore):
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             os.close(fd)
-            raise StoreLockedError(f"{self.root}: the store is open in another process "
-                                   "(only one writer at a time)") from None
+            raise StoreLockedError(
+                f"{self.root}: the store is open in another process (only one writer at a time)"
+            ) from None
         self._writer = fd
         if gen.read_head(self.root) is None:
             self._first_generation()
@@ -190,8 +196,10 @@ class DiskStore(EngineStore):
             gen.release(held)
             if not self._generation_dir(name).is_dir():
                 return False
-            raise StoreError(f"{self.root}: cannot open generation {name}; the store is "
-                             f"damaged, remove it and run `kg build`") from None
+            raise StoreError(
+                f"{self.root}: cannot open generation {name}; the store is "
+                f"damaged, remove it and run `kg build`"
+            ) from None
         if self._reader is not None:
             gen.release(self._reader)
         self._store, self._reader, self.generation = engine, held, name
@@ -203,8 +211,10 @@ class DiskStore(EngineStore):
             raise UsageError(f"{self.location}: the store is open read-only")
         self.lock()
         if gen.read_head(self.root) != self.generation:
-            raise StoreError(f"{self.root}: another process changed the store since this one "
-                             "opened it; nothing was written, run the command again")
+            raise StoreError(
+                f"{self.root}: another process changed the store since this one "
+                "opened it; nothing was written, run the command again"
+            )
 
     def close(self) -> None:
         self._store = None  # type: ignore[assignment]
@@ -223,14 +233,20 @@ class DiskStore(EngineStore):
     def snapshot(self) -> DiskSnapshot:
         return DiskSnapshot(str(self.root), self.generation)
 
-    def query(self, query: QueryRequest | str, *, bindings: Mapping[str, Term] | None = None,
-              timeout: float | None = None) -> QueryResult:
+    def query(
+        self,
+        query: QueryRequest | str,
+        *,
+        bindings: Mapping[str, Term] | None = None,
+        timeout: float | None = None,
+    ) -> QueryResult:
         request = as_request(query, bindings, timeout)
         if request.timeout is None:
             return oxi.run_query(self._store, request, self.location)
         prefixes = None if request.prefixes is None else dict(request.prefixes)
-        task = _ReadOnlyQuery(str(self._engine_dir(self.generation)),
-                              replace(request, prefixes=prefixes), self.location)
+        task = _ReadOnlyQuery(
+            str(self._engine_dir(self.generation)), replace(request, prefixes=prefixes), self.location
+        )
         return run_in_worker(task, request.timeout, inherit=False)
 
     # -- what the store was built from ------------------------------------------------------
@@ -274,8 +290,14 @@ class DiskStore(EngineStore):
             if not trial.committed:
                 raise _Discard
 
-    def load(self, paths: Sequence[Path | str], fmt: str | None = None, *,
-             progress: LoadCallback | None = None, base: str | None = None) -> LoadSummary:
+    def load(
+        self,
+        paths: Sequence[Path | str],
+        fmt: str | None = None,
+        *,
+        progress: LoadCallback | None = None,
+        base: str | None = None,
+    ) -> LoadSummary:
         """Bulk-load RDF files, all or none: a failure (bad syntax, a full disk, a kill) anywhere
         leaves the store as it was. ``fmt`` applies to every file; by default each file's
         extension decides. Relative IRIs are resolved against ``base``."""
@@ -291,14 +313,13 @@ class DiskStore(EngineStore):
                 else:
                     count = _load_with_base(draft.engine, path, rdf_format, base, progress)
                 total += count
-                manifest.loaded.append(LoadedFile(str(path.resolve()), rdf_format.extension,
-                                                  count, base))
+                manifest.loaded.append(LoadedFile(str(path.resolve()), rdf_format.extension, count, base))
             self._commit(draft, manifest)
-        return LoadSummary(files=len(chosen), quads=total,
-                           seconds=time.perf_counter() - started)
+        return LoadSummary(files=len(chosen), quads=total, seconds=time.perf_counter() - started)
 
-    def load_file(self, path: Path, fmt: str, *, progress: Progress | None = None,
-                  base: str | None = None) -> int:
+    def load_file(
+        self, path: Path, fmt: str, *, progress: Progress | None = None, base: str | None = None
+    ) -> int:
         def report(status: LoadProgress) -> None:
             if progress is not None:
                 progress(status.quads)
@@ -331,8 +352,12 @@ class DiskStore(EngineStore):
                 total += count
                 reloaded.append(LoadedFile(item.path, item.format, count, item.base))
             self._commit(draft, Manifest.of_project(files, reloaded))
-        return LoadSummary(files=len(files.source_files()) + len(reloaded), quads=total,
-                           seconds=time.perf_counter() - started, missing=tuple(missing))
+        return LoadSummary(
+            files=len(files.source_files()) + len(reloaded),
+            quads=total,
+            seconds=time.perf_counter() - started,
+            missing=tuple(missing),
+        )
 
     def clear(self) -> None:
         self._writable()
@@ -387,8 +412,7 @@ class DiskStore(EngineStore):
             if isinstance(error, _Discard):
                 return
             if isinstance(error, OSError) and not isinstance(error, KgError):
-                raise StoreError(f"{self.root}: write failed, the store is unchanged ({error})"
-                                 ) from None
+                raise StoreError(f"{self.root}: write failed, the store is unchanged ({error})") from None
             raise
 
     def _commit(self, draft: _Draft, manifest: Manifest) -> None:
@@ -427,8 +451,7 @@ class _ReadOnlyQuery:
     location: str
 
     def __call__(self) -> QueryResult:
-        return oxi.run_query(pyoxigraph.Store.read_only(self.directory), self.request,
-                             self.location)
+        return oxi.run_query(pyoxigraph.Store.read_only(self.directory), self.request, self.location)
 
 
 class _Discard(Exception):
@@ -477,8 +500,9 @@ class _DraftView(EngineStore):
     def change(self, added: Iterable[Quad], removed: Iterable[Quad] = ()) -> None:
         self._writable()
 
-    def load_file(self, path: Path, fmt: str, *, progress: Progress | None = None,
-                  base: str | None = None) -> int:
+    def load_file(
+        self, path: Path, fmt: str, *, progress: Progress | None = None, base: str | None = None
+    ) -> int:
         self._writable()
         return 0
 
@@ -503,8 +527,7 @@ class _GenerationTrial:
         if publish is not None:
             publish()
             if manifest.project is not None:
-                manifest = Manifest.of_project(ProjectFiles(Path(manifest.project)),
-                                               manifest.loaded)
+                manifest = Manifest.of_project(ProjectFiles(Path(manifest.project)), manifest.loaded)
         if self.draft.private:
             raise UsageError(f"{self.store.location}: the store is open read-only")
         self.release()
@@ -551,8 +574,9 @@ def _wait_until_fresh(store: DiskStore, files: ProjectFiles) -> None:
             store._open_current()
 
 
-def _load_with_base(engine: pyoxigraph.Store, path: Path, rdf_format: RdfFormat, base: str,
-                    progress: LoadCallback | None) -> int:
+def _load_with_base(
+    engine: pyoxigraph.Store, path: Path, rdf_format: RdfFormat, base: str, progress: LoadCallback | None
+) -> int:
     """Stream one file whose relative IRIs resolve against ``base`` (progress at the end)."""
     counted = 0
 

@@ -44,8 +44,13 @@ class EngineStore(Store):
     _store: pyoxigraph.Store
     read_only: bool = False
 
-    def query(self, query: QueryRequest | str, *, bindings: Mapping[str, Term] | None = None,
-              timeout: float | None = None) -> QueryResult:
+    def query(
+        self,
+        query: QueryRequest | str,
+        *,
+        bindings: Mapping[str, Term] | None = None,
+        timeout: float | None = None,
+    ) -> QueryResult:
         request = as_request(query, bindings, timeout)
         if request.timeout is None:
             return oxi.run_query(self._store, request, self.location)
@@ -124,8 +129,9 @@ class EmbeddedStore(EngineStore):
             if not trial.committed:
                 oxi.undo(self._store, done)
 
-    def load_file(self, path: Path, fmt: str, *, progress: Progress | None = None,
-                  base: str | None = None) -> int:
+    def load_file(
+        self, path: Path, fmt: str, *, progress: Progress | None = None, base: str | None = None
+    ) -> int:
         self._writable()
         items = list(iter_parse_file(path, guess_format(path, fmt), base_iri=base))
         self.change(items, ())

@@ -44,12 +44,11 @@ def query_syntax_error(error: SyntaxError) -> QuerySyntaxError:
     if match:
         if line is None:
             line, column = int(match.group(1)), int(match.group(2))
-        message = message[match.end():]
+        message = message[match.end() :]
     return QuerySyntaxError(message, line=line, column=column)
 
 
-def materialize(raw: object, limit: int | None = None, max_bytes: int | None = None
-                ) -> QueryResult:
+def materialize(raw: object, limit: int | None = None, max_bytes: int | None = None) -> QueryResult:
     """An Oxigraph result as a :class:`QueryResult`, reading at most ``limit`` rows or triples
     (``truncated`` set when there were more); with ``max_bytes``, read a few rows at a time and
     stopped with :class:`~kg.errors.ResultTooLargeError` as soon as their values pass it."""
@@ -61,8 +60,7 @@ def materialize(raw: object, limit: int | None = None, max_bytes: int | None = N
         width = len(variables)
         rows = list(_bounded((tuple(s[i] for i in range(width)) for s in raw), cap, max_bytes))
         truncated = limit is not None and len(rows) > limit
-        return QueryResult(kind="select", variables=variables, rows=rows[:limit],
-                           truncated=truncated)
+        return QueryResult(kind="select", variables=variables, rows=rows[:limit], truncated=truncated)
     if isinstance(raw, pyoxigraph.QueryTriples):
         triples = list(_bounded(iter(raw), cap, max_bytes))
         truncated = limit is not None and len(triples) > limit
@@ -87,8 +85,9 @@ def _bounded(items: Iterator[T], cap: int | None, max_bytes: int | None) -> Iter
 
 
 def _too_large(max_bytes: int) -> ResultTooLargeError:
-    return ResultTooLargeError(f"the result is larger than {max_bytes} bytes; ask for less "
-                               "(LIMIT, fewer or shorter values)")
+    return ResultTooLargeError(
+        f"the result is larger than {max_bytes} bytes; ask for less (LIMIT, fewer or shorter values)"
+    )
 
 
 def run_query(engine: pyoxigraph.Store, request: QueryRequest, location: str) -> QueryResult:
@@ -101,13 +100,12 @@ def run_query(engine: pyoxigraph.Store, request: QueryRequest, location: str) ->
         options["base_iri"] = request.base
     if request.dataset is not None:
         # the facts view answers to its remote name too, so that kg can query a kg server
-        options["default_graph"] = [FACTS if iri == FACTS_VIEW else NamedNode(iri)
-                                    for iri in request.dataset.default]
-        options["named_graphs"] = [NamedNode(iri) for iri in request.dataset.named
-                                   if iri != FACTS_VIEW]
+        options["default_graph"] = [
+            FACTS if iri == FACTS_VIEW else NamedNode(iri) for iri in request.dataset.default
+        ]
+        options["named_graphs"] = [NamedNode(iri) for iri in request.dataset.named if iri != FACTS_VIEW]
     bound = {k: v for k, v in request.bindings.items() if not isinstance(v, BlankNode)}
-    blank = {pyoxigraph.Variable(k): v for k, v in request.bindings.items()
-             if isinstance(v, BlankNode)}
+    blank = {pyoxigraph.Variable(k): v for k, v in request.bindings.items() if isinstance(v, BlankNode)}
     if blank:  # a blank node of the store cannot be written in a query: substituted instead
         options["substitutions"] = blank
     try:
@@ -134,16 +132,16 @@ def _held_elsewhere(engine: pyoxigraph.Store, triple: Triple, leaving: set[Quad]
     return False
 
 
-def fact_delta(engine: pyoxigraph.Store, added: Sequence[Quad], removed: Sequence[Quad]
-               ) -> FactDelta:
+def fact_delta(engine: pyoxigraph.Store, added: Sequence[Quad], removed: Sequence[Quad]) -> FactDelta:
     """How a change would move the facts view."""
     adding = [stored_quad(q) for q in added]
     removing = {stored_quad(q) for q in removed}
     new: dict[Triple, None] = {}
     for quad in adding:
         triple = _triple(quad)
-        if triple not in new and not any(True for _ in engine.quads_for_pattern(
-                triple.subject, triple.predicate, triple.object, FACTS)):
+        if triple not in new and not any(
+            True for _ in engine.quads_for_pattern(triple.subject, triple.predicate, triple.object, FACTS)
+        ):
             new[triple] = None
     gaining = {_triple(q) for q in adding}
     gone: dict[Triple, None] = {}
@@ -157,8 +155,11 @@ def fact_delta(engine: pyoxigraph.Store, added: Sequence[Quad], removed: Sequenc
 
 
 def _present(engine: pyoxigraph.Store, quads: Iterable[Quad]) -> set[Quad]:
-    return {q for q in quads if any(True for _ in engine.quads_for_pattern(
-        q.subject, q.predicate, q.object, q.graph_name))}
+    return {
+        q
+        for q in quads
+        if any(True for _ in engine.quads_for_pattern(q.subject, q.predicate, q.object, q.graph_name))
+    }
 
 
 @dataclass
@@ -173,8 +174,9 @@ class Applied:
     graphs_emptied: list[NamedNode | BlankNode] = field(default_factory=list)
 
 
-def apply(engine: pyoxigraph.Store, added: Iterable[Quad], removed: Iterable[Quad], *,
-          record: bool = False) -> Applied:
+def apply(
+    engine: pyoxigraph.Store, added: Iterable[Quad], removed: Iterable[Quad], *, record: bool = False
+) -> Applied:
     """Remove ``removed``, add ``added``, and move the facts view with them; with ``record``,
     note what actually changed (for :func:`undo`)."""
     adding = list(dict.fromkeys(stored_quad(q) for q in added))
@@ -187,13 +189,17 @@ def apply(engine: pyoxigraph.Store, added: Iterable[Quad], removed: Iterable[Qua
             engine.remove(quad)
             done.removed.append(quad)
     if record:
-        done.graphs_added = [g for g in dict.fromkeys(q.graph_name for q in adding)
-                             if isinstance(g, NamedNode | BlankNode)
-                             and not engine.contains_named_graph(g)]
+        done.graphs_added = [
+            g
+            for g in dict.fromkeys(q.graph_name for q in adding)
+            if isinstance(g, NamedNode | BlankNode) and not engine.contains_named_graph(g)
+        ]
         done.added = [q for q in adding if q not in _present(engine, [q])]
-        done.facts_added = [t for t in dict.fromkeys(_triple(q) for q in done.added)
-                            if not any(True for _ in engine.quads_for_pattern(
-                                t.subject, t.predicate, t.object, FACTS))]
+        done.facts_added = [
+            t
+            for t in dict.fromkeys(_triple(q) for q in done.added)
+            if not any(True for _ in engine.quads_for_pattern(t.subject, t.predicate, t.object, FACTS))
+        ]
     engine.extend(with_facts(adding))
     for triple in dict.fromkeys(_triple(q) for q in done.removed):
         if not _held_elsewhere(engine, triple, set()):
@@ -214,8 +220,9 @@ def undo(engine: pyoxigraph.Store, done: Applied) -> None:
         engine.remove(Quad(triple.subject, triple.predicate, triple.object, FACTS))
     for graph in done.graphs_added:
         engine.remove_graph(graph)
-    engine.extend([*done.removed, *(Quad(t.subject, t.predicate, t.object, FACTS)
-                                    for t in done.facts_removed)])
+    engine.extend(
+        [*done.removed, *(Quad(t.subject, t.predicate, t.object, FACTS) for t in done.facts_removed)]
+    )
 
 
 def with_facts(quads: Iterable[Quad]) -> Iterator[Quad]:
@@ -227,15 +234,17 @@ def with_facts(quads: Iterable[Quad]) -> Iterator[Quad]:
         yield Quad(stored.subject, stored.predicate, stored.object, FACTS)
 
 
-def user_quads(engine: pyoxigraph.Store, graph: NamedNode | BlankNode | DefaultGraph | None
-               ) -> Iterator[Quad]:
+def user_quads(
+    engine: pyoxigraph.Store, graph: NamedNode | BlankNode | DefaultGraph | None
+) -> Iterator[Quad]:
     """The quads as given: every named graph (or one), never the facts view."""
     if isinstance(graph, NamedNode | BlankNode) and graph != _DEFAULT_GRAPH_NODE:
         yield from engine.quads_for_pattern(None, None, None, graph)  # as stored, as given
         return
     if graph is not None:
-        target = stored_quad(Quad(NamedNode("urn:x"), NamedNode("urn:x"), NamedNode("urn:x"),
-                                  graph)).graph_name
+        target = stored_quad(
+            Quad(NamedNode("urn:x"), NamedNode("urn:x"), NamedNode("urn:x"), graph)
+        ).graph_name
         yield from map(user_quad, engine.quads_for_pattern(None, None, None, target))
         return
     for name in engine.named_graphs():
@@ -256,8 +265,7 @@ def quad_count(engine: pyoxigraph.Store) -> int:
     return len(engine) - fact_count(engine)
 
 
-def plan_update(quads: Iterable[Quad], sparql: str, base: str | None = None
-                ) -> tuple[list[Quad], list[Quad]]:
+def plan_update(quads: Iterable[Quad], sparql: str, base: str | None = None) -> tuple[list[Quad], list[Quad]]:
     """The quads a SPARQL Update would add to and remove from ``quads``: it runs on a scratch
     copy in which the default graph holds the quads given in the default graph (an update
     names the graphs it reads and writes; it does not see the facts view)."""

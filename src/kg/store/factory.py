@@ -22,8 +22,9 @@ class StoreOptions:
     timeout: float = 30.0
 
 
-def open_store(options: StoreOptions, project: Path | None = None, *,
-               check_fresh: bool = True) -> Store | None:
+def open_store(
+    options: StoreOptions, project: Path | None = None, *, check_fresh: bool = True
+) -> Store | None:
     """The store the options name, or ``None`` for the default in-memory one. An on-disk store
     is built on first use and checked against the project's files, unless ``check_fresh`` is
     false (``kg build``, which is about to rebuild it)."""

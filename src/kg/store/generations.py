@@ -37,8 +37,10 @@ def read_head(root: Path) -> str | None:
     except (OSError, UnicodeDecodeError) as error:
         raise StoreError(f"{root}: cannot read the store's HEAD ({error})") from None
     if not name or not (root / GENERATIONS / name).is_dir():
-        raise StoreError(f"{root}: HEAD names a missing generation {name!r}; "
-                         "the store is damaged, remove it and run `kg build`")
+        raise StoreError(
+            f"{root}: HEAD names a missing generation {name!r}; "
+            "the store is damaged, remove it and run `kg build`"
+        )
     return name
 
 
@@ -116,10 +118,15 @@ def write_head(root: Path, name: str) -> None:
 def check_root(root: Path) -> None:
     if root.exists() and not root.is_dir():
         raise UsageError(f"{root}: not a directory; --store takes a directory")
-    if root.is_dir() and not (root / HEAD).exists() and any(root.iterdir()) \
-            and not (root / GENERATIONS).is_dir():
-        raise UsageError(f"{root}: the directory is not empty and is not a kg store; "
-                         "give a new or empty directory")
+    if (
+        root.is_dir()
+        and not (root / HEAD).exists()
+        and any(root.iterdir())
+        and not (root / GENERATIONS).is_dir()
+    ):
+        raise UsageError(
+            f"{root}: the directory is not empty and is not a kg store; give a new or empty directory"
+        )
     try:
         (root / GENERATIONS).mkdir(parents=True, exist_ok=True)
     except OSError as error:

@@ -42,8 +42,9 @@ def _child(conn: Any, task: Callable[[], Any]) -> None:
     conn.close()
 
 
-def run_in_worker(task: Callable[[], T], timeout: float, *, what: str = "the query",
-                  inherit: bool = True) -> T:
+def run_in_worker(
+    task: Callable[[], T], timeout: float, *, what: str = "the query", inherit: bool = True
+) -> T:
     """``task()`` in a child process; killed after ``timeout`` seconds.
 
     With ``inherit`` the child is forked and inherits this process's memory (an in-memory

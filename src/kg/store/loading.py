@@ -37,8 +37,9 @@ def bulk_write(engine: pyoxigraph.Store, quads: Iterable[Quad]) -> None:
         engine.bulk_extend(chunk)
 
 
-def load_one(engine: pyoxigraph.Store, path: Path, rdf_format: RdfFormat,
-             progress: LoadCallback | None) -> int:
+def load_one(
+    engine: pyoxigraph.Store, path: Path, rdf_format: RdfFormat, progress: LoadCallback | None
+) -> int:
     """Stream one file into ``engine``; returns the quads read."""
     counter = itertools.count()
     quads = map(itemgetter(0), zip(iter_parse_file(path, rdf_format), counter, strict=False))
@@ -48,8 +49,7 @@ def load_one(engine: pyoxigraph.Store, path: Path, rdf_format: RdfFormat,
 
 
 @contextmanager
-def _reporting(progress: LoadCallback | None, path: Path,
-               counter: itertools.count[int]) -> Iterator[None]:
+def _reporting(progress: LoadCallback | None, path: Path, counter: itertools.count[int]) -> Iterator[None]:
     """Report ``counter`` to ``progress`` a few times a second while the block runs, and once
     at its end."""
     if progress is None:
@@ -73,4 +73,4 @@ def _reporting(progress: LoadCallback | None, path: Path,
 
 def _peek(counter: itertools.count[int]) -> int:
     """The next value of ``counter``, without taking it."""
-    return int(repr(counter)[len("count("):-1])
+    return int(repr(counter)[len("count(") : -1])

@@ -78,14 +78,20 @@ class Manifest:
         current = {_relative(files, p): p for p in files.source_files()}
         out = [f"{name} is new" for name in sorted(set(current) - set(self.files))]
         out += [f"{name} was removed" for name in sorted(set(self.files) - set(current))]
-        out += [f"{name} changed" for name in sorted(set(current) & set(self.files))
-                if not self.files[name].matches(current[name])]
+        out += [
+            f"{name} changed"
+            for name in sorted(set(current) & set(self.files))
+            if not self.files[name].matches(current[name])
+        ]
         return out
 
     def to_json(self) -> str:
-        doc = {"version": FORMAT_VERSION, "project": self.project,
-               "files": {k: asdict(v) for k, v in sorted(self.files.items())},
-               "loaded": [asdict(item) for item in self.loaded]}
+        doc = {
+            "version": FORMAT_VERSION,
+            "project": self.project,
+            "files": {k: asdict(v) for k, v in sorted(self.files.items())},
+            "loaded": [asdict(item) for item in self.loaded],
+        }
         return json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
 
     @classmethod
@@ -94,12 +100,15 @@ class Manifest:
             doc: dict[str, Any] = json.loads(text)
             if doc.get("version") != FORMAT_VERSION:
                 raise ValueError(f"unknown manifest version {doc.get('version')!r}")
-            return cls(project=doc.get("project"),
-                       files={k: FileStamp(**v) for k, v in doc.get("files", {}).items()},
-                       loaded=[LoadedFile(**item) for item in doc.get("loaded", [])])
+            return cls(
+                project=doc.get("project"),
+                files={k: FileStamp(**v) for k, v in doc.get("files", {}).items()},
+                loaded=[LoadedFile(**item) for item in doc.get("loaded", [])],
+            )
         except (ValueError, TypeError, AttributeError) as error:
-            raise StoreError(f"{where}: unreadable store manifest ({error}); "
-                             "run `kg build` to rebuild the store") from None
+            raise StoreError(
+                f"{where}: unreadable store manifest ({error}); run `kg build` to rebuild the store"
+            ) from None
 
     def write(self, path: Path) -> None:
         """Write the manifest durably (it must be on disk before the generation is published)."""

@@ -43,8 +43,13 @@ GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=
 MESSAGE_LIMIT = 300
 """Characters of a server's error message worth showing on one line."""
 
-_STATUS = {QueryBadFormed: 400, Unauthorized: 401, EndPointNotFound: 404, URITooLong: 414,
-           EndPointInternalError: 500}
+_STATUS = {
+    QueryBadFormed: 400,
+    Unauthorized: 401,
+    EndPointNotFound: 404,
+    URITooLong: 414,
+    EndPointInternalError: 500,
+}
 
 
 @dataclass(frozen=True)
@@ -67,9 +72,16 @@ class Answer:
     headers: dict[str, str]
 
 
-def send(endpoint: Endpoint, text: str, *, update: bool, accept: str,
-         timeout: float | None = None, default_graphs: Sequence[str] = (),
-         named_graphs: Sequence[str] = ()) -> Answer:
+def send(
+    endpoint: Endpoint,
+    text: str,
+    *,
+    update: bool,
+    accept: str,
+    timeout: float | None = None,
+    default_graphs: Sequence[str] = (),
+    named_graphs: Sequence[str] = (),
+) -> Answer:
     """POST a query or an update (form-encoded, so that long ones fit) and read the answer;
     ``default_graphs`` and ``named_graphs`` are the protocol's dataset of a query."""
     url = endpoint.update_url if update else endpoint.query_url
@@ -101,13 +113,19 @@ def send(endpoint: Endpoint, text: str, *, update: bool, accept: str,
 def post_graph(endpoint: Endpoint, gsp_url: str, graph_iri: str, ntriples: bytes) -> None:
     """Add N-Triples to one graph with the Graph Store Protocol (``POST ?graph=IRI``)."""
     url = f"{gsp_url}{'&' if '?' in gsp_url else '?'}{urlencode({'graph': graph_iri})}"
-    request = urllib.request.Request(url, data=ntriples, method="POST",  # noqa: S310
-                                     headers={"Content-Type": "application/n-triples"})
+    request = urllib.request.Request(  # noqa: S310
+        url,
+        data=ntriples,
+        method="POST",
+        headers={"Content-Type": "application/n-triples"},
+    )
     if endpoint.user is not None:
         token = base64.b64encode(f"{endpoint.user}:{endpoint.password or ''}".encode()).decode()
         request.add_header("Authorization", f"Basic {token}")
-    with _translated(gsp_url, endpoint.timeout), \
-            urllib.request.urlopen(request, timeout=endpoint.timeout) as response:  # noqa: S310
+    with (
+        _translated(gsp_url, endpoint.timeout),
+        urllib.request.urlopen(request, timeout=endpoint.timeout) as response,  # noqa: S310
+    ):
         response.read()
 
 
@@ -123,8 +141,7 @@ def _translated(url: str, timeout: float) -> Iterator[None]:
     except urllib.error.URLError as error:
         if isinstance(error.reason, TimeoutError | socket.timeout):
             raise _timeout(url, timeout) from None
-        raise EndpointError(f"{url}: cannot reach the endpoint ({_reason(error.reason)})"
-                            ) from None
+        raise EndpointError(f"{url}: cannot reach the endpoint ({_reason(error.reason)})") from None
     except TimeoutError:
         raise _timeout(url, timeout) from None
     except (OSError, HTTPException) as error:
@@ -143,8 +160,7 @@ def solutions(answer: Answer, url: str) -> QueryResult:
     try:
         variables = [str(v) for v in doc["head"]["vars"]]
         bindings = doc["results"]["bindings"]
-        rows: list[Row] = [tuple(_term(b[v]) if v in b else None for v in variables)
-                           for b in bindings]
+        rows: list[Row] = [tuple(_term(b[v]) if v in b else None for v in variables) for b in bindings]
     except (KeyError, TypeError, ValueError) as error:
         raise EndpointError(f"{url}: the endpoint's results are malformed ({error})") from None
     _refuse_truncated(answer, url, len(rows))
@@ -210,11 +226,11 @@ def _http_error(url: str, status: int, body: bytes) -> EndpointError:
         detail = f": {message}" if message else ""
         return EndpointError(f"{url}: the endpoint {what} (HTTP {status}){detail}; {hint}")
     if status == 404:
-        return EndpointError(f"{url}: no SPARQL endpoint at this address (HTTP 404)"
-                             + (f": {message}" if message else ""))
+        return EndpointError(
+            f"{url}: no SPARQL endpoint at this address (HTTP 404)" + (f": {message}" if message else "")
+        )
     label = f"HTTP {status}" if status else "an HTTP error"
-    return EndpointError(f"{url}: the endpoint answered {label}"
-                         + (f": {message}" if message else ""))
+    return EndpointError(f"{url}: the endpoint answered {label}" + (f": {message}" if message else ""))
 
 
 def _server_message(body: bytes) -> str:
@@ -224,7 +240,7 @@ def _server_message(body: bytes) -> str:
         text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.I | re.S)
         text = re.sub(r"<[^>]+>", " ", text)
     text = " ".join(text.split())
-    return text if len(text) <= MESSAGE_LIMIT else text[:MESSAGE_LIMIT - 1] + "…"
+    return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 1] + "…"
 
 
 def _wrapped_body(error: SPARQLWrapperException) -> bytes:
@@ -253,20 +269,24 @@ def _reason(reason: object) -> str:
 
 
 def _timeout(url: str, seconds: float) -> EndpointError:
-    return EndpointError(f"{url}: the endpoint did not answer within {seconds:g} s "
-                         "(timed out); nothing was changed by this request")
+    return EndpointError(
+        f"{url}: the endpoint did not answer within {seconds:g} s "
+        "(timed out); nothing was changed by this request"
+    )
 
 
 def _refuse_html(answer: Answer, url: str) -> None:
-    if answer.media_type in ("text/html", "application/xhtml+xml") \
-            or answer.body.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
+    if answer.media_type in ("text/html", "application/xhtml+xml") or answer.body.lstrip()[
+        :15
+    ].lower().startswith((b"<!doctype html", b"<html")):
         raise _not_sparql(url, answer)
 
 
 def _not_sparql(url: str, answer: Answer) -> EndpointError:
     shown = answer.media_type or "no media type"
-    return EndpointError(f"{url}: this is not a SPARQL endpoint (it answered with {shown}, "
-                         "not SPARQL results); check the URL")
+    return EndpointError(
+        f"{url}: this is not a SPARQL endpoint (it answered with {shown}, not SPARQL results); check the URL"
+    )
 
 
 def _refuse_truncated(answer: Answer, url: str, count: int) -> None:
@@ -274,5 +294,7 @@ def _refuse_truncated(answer: Answer, url: str, count: int) -> None:
     answer presented as whole would be wrong, so it is an error."""
     limit = answer.headers.get("x-sparql-maxrows")
     if limit is not None and limit.isdigit() and count >= int(limit):
-        raise EndpointError(f"{url}: the endpoint cut the answer at {limit} rows "
-                            "(Virtuoso's [SPARQL] ResultSetMaxRows); raise that limit")
+        raise EndpointError(
+            f"{url}: the endpoint cut the answer at {limit} rows "
+            "(Virtuoso's [SPARQL] ResultSetMaxRows); raise that limit"
+        )

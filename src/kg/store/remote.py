@@ -113,9 +113,14 @@ class RemoteSnapshot:
     gsp_endpoint: str | None
 
     def open(self) -> Store:
-        return RemoteStore(self.endpoint.query_url, update_endpoint=self.endpoint.update_url,
-                           gsp_endpoint=self.gsp_endpoint, user=self.endpoint.user,
-                           password=self.endpoint.password, timeout=self.endpoint.timeout)
+        return RemoteStore(
+            self.endpoint.query_url,
+            update_endpoint=self.endpoint.update_url,
+            gsp_endpoint=self.gsp_endpoint,
+            user=self.endpoint.user,
+            password=self.endpoint.password,
+            timeout=self.endpoint.timeout,
+        )
 
 
 class RemoteStore(Store):
@@ -125,13 +130,20 @@ class RemoteStore(Store):
     system graphs when the server is Virtuoso).
     """
 
-    capabilities = Capabilities(local=False, persistent=True, trials=False,
-                                killable_queries=False)
+    capabilities = Capabilities(local=False, persistent=True, trials=False, killable_queries=False)
 
-    def __init__(self, endpoint: str, *, update_endpoint: str | None = None,
-                 gsp_endpoint: str | None = None, user: str | None = None,
-                 password: str | None = None, timeout: float = 30.0,
-                 exclude_graphs: Sequence[str] | None = None, batch_size: int = BATCH) -> None:
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        update_endpoint: str | None = None,
+        gsp_endpoint: str | None = None,
+        user: str | None = None,
+        password: str | None = None,
+        timeout: float = 30.0,
+        exclude_graphs: Sequence[str] | None = None,
+        batch_size: int = BATCH,
+    ) -> None:
         for url in (endpoint, update_endpoint, gsp_endpoint):
             if url is not None and urlsplit(url).scheme not in ("http", "https"):
                 raise UsageError(f"{url!r} is not an http(s) URL of a SPARQL endpoint")
@@ -146,8 +158,13 @@ class RemoteStore(Store):
         self._checked = False
 
     # -- reading ----------------------------------------------------------------------------
-    def query(self, query: QueryRequest | str, *, bindings: Mapping[str, Term] | None = None,
-              timeout: float | None = None) -> QueryResult:
+    def query(
+        self,
+        query: QueryRequest | str,
+        *,
+        bindings: Mapping[str, Term] | None = None,
+        timeout: float | None = None,
+    ) -> QueryResult:
         request = as_request(query, bindings, timeout)
         refuse_update(request.sparql)
         text = bind(request.sparql, request.bindings)
@@ -168,18 +185,26 @@ class RemoteStore(Store):
             text = f"BASE <{request.base}>\n{text}"
         if request.dataset is None and not self.dialect.keeps_facts and not names_dataset(text):
             text = _on_facts(text)
-        answer = send(self._endpoint, text, update=False,
-                      accept=GRAPH_ACCEPT if is_graph else RESULTS_JSON,
-                      timeout=request.timeout, default_graphs=default, named_graphs=named)
+        answer = send(
+            self._endpoint,
+            text,
+            update=False,
+            accept=GRAPH_ACCEPT if is_graph else RESULTS_JSON,
+            timeout=request.timeout,
+            default_graphs=default,
+            named_graphs=named,
+        )
         url = self._endpoint.query_url
         result = graph(answer, url) if is_graph else solutions(answer, url)
         if self.dialect.name == "virtuoso":
             result = virtuoso.normalized(result, fresh)
         if request.max_bytes is not None and result_size(result) > request.max_bytes:
-            raise ResultTooLargeError(f"the result is larger than {request.max_bytes} bytes; "
-                                      "ask for less (LIMIT, fewer or shorter values)")
+            raise ResultTooLargeError(
+                f"the result is larger than {request.max_bytes} bytes; "
+                "ask for less (LIMIT, fewer or shorter values)"
+            )
         if request.limit is not None and len(result) > request.limit:
-            result.rows, result.triples = result.rows[:request.limit], result.triples[:request.limit]
+            result.rows, result.triples = result.rows[: request.limit], result.triples[: request.limit]
             result.truncated = True
         return result
 
@@ -192,10 +217,15 @@ class RemoteStore(Store):
             where = pattern if dataset is not None else f"GRAPH {_FACTS} {{ {pattern} }}"
             head = " ".join(f"?{v}" for v in variables)
             tail = "" if limit is None else f" LIMIT {limit}"
-            answer = send(self._endpoint, f"SELECT DISTINCT {head} WHERE {{ {where} }}{tail}",
-                          update=False, accept=RESULTS_JSON, timeout=request.timeout,
-                          default_graphs=dataset.default if dataset else (),
-                          named_graphs=dataset.named if dataset else ())
+            answer = send(
+                self._endpoint,
+                f"SELECT DISTINCT {head} WHERE {{ {where} }}{tail}",
+                update=False,
+                accept=RESULTS_JSON,
+                timeout=request.timeout,
+                default_graphs=dataset.default if dataset else (),
+                named_graphs=dataset.named if dataset else (),
+            )
             return solutions(answer, self._endpoint.query_url).rows
 
         prefixes = dict(request.prefixes or {})
@@ -216,21 +246,32 @@ class RemoteStore(Store):
         result = self._select(f"SELECT ?g ?s ?p ?o WHERE {{ {where} }}")
         out = []
         for g, s, p, o in result.rows:
-            if isinstance(g, NamedNode | BlankNode) and isinstance(s, NamedNode | BlankNode) \
-                    and isinstance(p, NamedNode) and o is not None:
+            if (
+                isinstance(g, NamedNode | BlankNode)
+                and isinstance(s, NamedNode | BlankNode)
+                and isinstance(p, NamedNode)
+                and o is not None
+            ):
                 out.append(user_quad(Quad(s, p, o, g)))
         return iter(out)
 
     def facts(self) -> Iterator[Triple]:
         result = self._select(f"SELECT ?s ?p ?o WHERE {{ {self.dialect.facts} }}")
-        return iter([Triple(s, p, o) for s, p, o in result.rows  # type: ignore[arg-type]
-                     if s is not None and p is not None and o is not None])
+        return iter(
+            [
+                Triple(s, p, o)  # type: ignore[arg-type]
+                for s, p, o in result.rows
+                if s is not None and p is not None and o is not None
+            ]
+        )
 
     def named_graphs(self) -> list[NamedNode | BlankNode]:
-        result = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-                              f"{self.dialect.graph_filter('g')} }}")
-        return [g for (g,) in result.rows if isinstance(g, NamedNode | BlankNode)
-                and g.value != DEFAULT_GRAPH]
+        result = self._select(
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self.dialect.graph_filter('g')} }}"
+        )
+        return [
+            g for (g,) in result.rows if isinstance(g, NamedNode | BlankNode) and g.value != DEFAULT_GRAPH
+        ]
 
     def __len__(self) -> int:
         return self._count(f"GRAPH ?g {{ ?s ?p ?o }} {self.dialect.graph_filter('g')}")
@@ -246,18 +287,23 @@ class RemoteStore(Store):
         holders: dict[Triple, set[GraphName]] = {}
         triples = list(dict.fromkeys(Triple(q.subject, q.predicate, q.object) for q in leaving))
         for start in range(0, len(triples), 500):
-            chunk = [t for t in triples[start:start + 500] if _ground(t)]
+            chunk = [t for t in triples[start : start + 500] if _ground(t)]
             if not chunk:
                 continue
             result = self._select(
                 f"SELECT ?s ?p ?o ?g WHERE {{ VALUES (?s ?p ?o) {{ {_rows(chunk)} }} "
-                f"GRAPH ?g {{ ?s ?p ?o }} {self.dialect.graph_filter('g')} }}")
+                f"GRAPH ?g {{ ?s ?p ?o }} {self.dialect.graph_filter('g')} }}"
+            )
             for s, p, o, g in result.rows:
                 holders.setdefault(Triple(s, p, o), set()).add(g)  # type: ignore[arg-type]
         gaining = set(adding)
-        gone = tuple(t for t in triples if t not in gaining and t in holders
-                     and all(Quad(t.subject, t.predicate, t.object, g) in leaving
-                             for g in holders[t]))
+        gone = tuple(
+            t
+            for t in triples
+            if t not in gaining
+            and t in holders
+            and all(Quad(t.subject, t.predicate, t.object, g) in leaving for g in holders[t])
+        )
         return FactDelta(new, gone)
 
     # -- writing ----------------------------------------------------------------------------
@@ -281,8 +327,9 @@ class RemoteStore(Store):
             return
         self._change_staged(adding, removing)
 
-    def load_file(self, path: Path, fmt: str, *, progress: Progress | None = None,
-                  base: str | None = None) -> int:
+    def load_file(
+        self, path: Path, fmt: str, *, progress: Progress | None = None, base: str | None = None
+    ) -> int:
         chosen = guess_format(path, fmt or None)
         total = sum(1 for _ in iter_parse_file(path, chosen, base_iri=base))  # syntax first
         written = 0
@@ -298,7 +345,8 @@ class RemoteStore(Store):
                 raise EndpointError(
                     f"{path}: writing stopped after {written:,} of {total:,} quads: {error}; "
                     f"those {written:,} were written and stay, the other {total - written:,} "
-                    "were not") from None
+                    "were not"
+                ) from None
             if progress is not None:
                 progress(written)
         return written
@@ -345,9 +393,11 @@ class RemoteStore(Store):
         url = self._endpoint.query_url
         data = self._ask(f"GRAPH ?g {{ ?s ?p ?o }} {self.dialect.graph_filter('g')}")
         if data and not self._ask(self.dialect.facts):
-            raise EndpointError(f"{url}: the endpoint holds data but no facts view (the graph "
-                                f"<{FACTS_VIEW}> that kg keeps beside the data); load it with kg "
-                                f"(`kg --endpoint {url} build`)")
+            raise EndpointError(
+                f"{url}: the endpoint holds data but no facts view (the graph "
+                f"<{FACTS_VIEW}> that kg keeps beside the data); load it with kg "
+                f"(`kg --endpoint {url} build`)"
+            )
         self._checked = True
 
     def _ask(self, where: str) -> bool:
@@ -363,9 +413,10 @@ class RemoteStore(Store):
         found: set[Triple] = set()
         ground = list(dict.fromkeys(t for t in triples if _ground(t)))
         for start in range(0, len(ground), 500):
-            chunk = ground[start:start + 500]
-            result = self._select(f"SELECT ?s ?p ?o WHERE {{ VALUES (?s ?p ?o) "
-                                  f"{{ {_rows(chunk)} }} {where} }}")
+            chunk = ground[start : start + 500]
+            result = self._select(
+                f"SELECT ?s ?p ?o WHERE {{ VALUES (?s ?p ?o) {{ {_rows(chunk)} }} {where} }}"
+            )
             found.update(Triple(s, p, o) for s, p, o in result.rows)  # type: ignore[arg-type]
         return found
 
@@ -381,12 +432,14 @@ class RemoteStore(Store):
         if isinstance(name, DefaultGraph):
             return NamedNode(DEFAULT_GRAPH)
         if isinstance(name, BlankNode):
-            raise UsageError(f"a blank node (_:{name.value}) cannot name a graph on a remote "
-                             "store; give the graph an IRI")
+            raise UsageError(
+                f"a blank node (_:{name.value}) cannot name a graph on a remote store; give the graph an IRI"
+            )
         return name
 
-    def _insert_request(self, quads: Sequence[Quad],
-                        rename: Mapping[NamedNode, NamedNode] | None = None) -> str:
+    def _insert_request(
+        self, quads: Sequence[Quad], rename: Mapping[NamedNode, NamedNode] | None = None
+    ) -> str:
         """One update that inserts ``quads`` and their facts: ``INSERT DATA``, or, when there
         are blank nodes (which Virtuoso refuses in ``INSERT DATA``), ``INSERT {...} WHERE {}``."""
         by_graph: dict[NamedNode, list[str]] = {}
@@ -400,14 +453,19 @@ class RemoteStore(Store):
             if not self.dialect.keeps_facts:
                 by_graph.setdefault(facts, []).append(line)
             blank = blank or isinstance(q.subject, BlankNode) or isinstance(q.object, BlankNode)
-        body = "\n".join(f"GRAPH {g} {{\n{chr(10).join(dict.fromkeys(lines))}\n}}"
-                         for g, lines in by_graph.items())
+        body = "\n".join(
+            f"GRAPH {g} {{\n{chr(10).join(dict.fromkeys(lines))}\n}}" for g, lines in by_graph.items()
+        )
         if blank:
             return f"INSERT {{\n{body}\n}} WHERE {{}}"
         return f"INSERT DATA {{\n{body}\n}}"
 
-    def _write(self, quads: Sequence[Quad], rename: Mapping[NamedNode, NamedNode] | None = None,
-               on_written: Callable[[int], None] | None = None) -> None:
+    def _write(
+        self,
+        quads: Sequence[Quad],
+        rename: Mapping[NamedNode, NamedNode] | None = None,
+        on_written: Callable[[int], None] | None = None,
+    ) -> None:
         """Write one batch, facts included: with the Graph Store Protocol (a POST per graph)
         when the store has a GSP endpoint, else as one SPARQL Update."""
         self.dialect  # noqa: B018  -- never write to a URL not proven to be an endpoint
@@ -432,28 +490,30 @@ class RemoteStore(Store):
     def _change_staged(self, adding: Sequence[Quad], removing: Sequence[Quad]) -> None:
         """A large change: the additions staged, then one request removes, moves and fixes the
         facts view."""
-        tail = [] if not removing else [_data("DELETE", removing), _forget(removing,
-                                                                          self.dialect)]
+        tail = [] if not removing else [_data("DELETE", removing), _forget(removing, self.dialect)]
         tail = [part for part in tail if part]
         self._stage_and_move(adding, before=tail)
 
-    def _stage_and_move(self, quads: Sequence[Quad], *,
-                        drop: Sequence[NamedNode | BlankNode] = (),
-                        before: Sequence[str] = ()) -> None:
+    def _stage_and_move(
+        self, quads: Sequence[Quad], *, drop: Sequence[NamedNode | BlankNode] = (), before: Sequence[str] = ()
+    ) -> None:
         """Write ``quads`` into private staging graphs, then in one update request (which the
         engine applies atomically) run ``before``, drop ``drop`` and copy the staging graphs
         into place; on any failure the staging graphs are dropped."""
         token = secrets.token_hex(8)
-        targets = list(dict.fromkeys([*(self._stored_name(q.graph_name) for q in quads),
-                                      NamedNode(FACTS_VIEW)]))
+        targets = list(
+            dict.fromkeys([*(self._stored_name(q.graph_name) for q in quads), NamedNode(FACTS_VIEW)])
+        )
         staging = {g: NamedNode(f"urn:kg:staging:{token}:{i}") for i, g in enumerate(targets)}
         drops = [f"DROP SILENT GRAPH {s}" for s in staging.values()]
         try:
             for batch in _batches(iter(quads), self.batch_size):
                 self._write(batch, staging)
             swaps = [*before, *(f"DROP SILENT GRAPH {g}" for g in drop)]
-            swaps += [f"INSERT {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {s} {{ ?s ?p ?o }} }}"
-                      for g, s in staging.items()]
+            swaps += [
+                f"INSERT {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {s} {{ ?s ?p ?o }} }}"
+                for g, s in staging.items()
+            ]
             self._send_update(" ;\n".join([*swaps, *drops]))
         except KgError as error:
             with contextlib.suppress(KgError):  # the first error is the one to report
@@ -481,21 +541,27 @@ def _forget(removed: Sequence[Quad], dialect: Dialect) -> str:
     """The update that takes out of the facts view the removed facts no graph holds any more."""
     if dialect.keeps_facts:
         return ""
-    triples = list(dict.fromkeys(Triple(q.subject, q.predicate, q.object) for q in removed
-                                 if not isinstance(q.subject, BlankNode)
-                                 and not isinstance(q.object, BlankNode)))
+    triples = list(
+        dict.fromkeys(
+            Triple(q.subject, q.predicate, q.object)
+            for q in removed
+            if not isinstance(q.subject, BlankNode) and not isinstance(q.object, BlankNode)
+        )
+    )
     if not triples:
         return ""
-    return (f"DELETE {{ GRAPH {_FACTS} {{ ?s ?p ?o }} }} WHERE {{ VALUES (?s ?p ?o) "
-            f"{{ {_rows(triples)} }} GRAPH {_FACTS} {{ ?s ?p ?o }} FILTER NOT EXISTS "
-            f"{{ GRAPH ?g {{ ?s ?p ?o }} {dialect.graph_filter('g')} }} }}")
+    return (
+        f"DELETE {{ GRAPH {_FACTS} {{ ?s ?p ?o }} }} WHERE {{ VALUES (?s ?p ?o) "
+        f"{{ {_rows(triples)} }} GRAPH {_FACTS} {{ ?s ?p ?o }} FILTER NOT EXISTS "
+        f"{{ GRAPH ?g {{ ?s ?p ?o }} {dialect.graph_filter('g')} }} }}"
+    )
 
 
 def _on_facts(sparql: str) -> str:
     """The query with its ``WHERE`` group evaluated on the facts view: the group becomes
     ``GRAPH <urn:kg:facts> { ... }``, inside which ``GRAPH ?g`` still reaches the named graphs.
     (The short form ``CONSTRUCT WHERE`` is left as it is: its pattern is its template.)"""
-    body = sparql[prologue(sparql).end:]
+    body = sparql[prologue(sparql).end :]
     first = [t.text.upper() for t in itertools.islice(tokens(body), 2)]
     if first == ["CONSTRUCT", "WHERE"]:
         return sparql
@@ -508,8 +574,7 @@ def _is_graph_query(sparql: str, request: QueryRequest) -> bool:
     with the embedded engine on an empty dataset: malformed SPARQL fails here, as it would in
     the embedded store, with its line and column."""
     try:
-        raw = pyoxigraph.Store().query(sparql, prefixes=dict(request.prefixes or {}),
-                                       base_iri=request.base)
+        raw = pyoxigraph.Store().query(sparql, prefixes=dict(request.prefixes or {}), base_iri=request.base)
     except SyntaxError as error:
         raise query_syntax_error(error) from None
     except OSError as error:

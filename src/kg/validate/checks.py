@@ -22,19 +22,56 @@ FOCUS_SLOT = "#focus\n"
 #: anything at all may change the check's results: it runs whole after any change
 ANYTHING = Step(None, None, True)
 
-TYPE = paths.Path("seq", parts=(paths.iri(str(RDF.type)),
-                                paths.Path("star", parts=(paths.iri(str(RDFS.subClassOf)),))))
+TYPE = paths.Path(
+    "seq", parts=(paths.iri(str(RDF.type)), paths.Path("star", parts=(paths.iri(str(RDFS.subClassOf)),)))
+)
 TYPE_PATH = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
 
 #: parameters handled here; any other ``sh:`` predicate on a shape is a constraint we lack
 KNOWN = {
-    SH["class"], SH.datatype, SH.nodeKind, SH.minCount, SH.maxCount, SH.minLength, SH.maxLength,
-    SH.pattern, SH.flags, SH.languageIn, SH.uniqueLang, SH["in"], SH.hasValue, SH.node,
-    SH.property, SH["and"], SH["or"], SH["not"], SH.xone, SH.closed, SH.ignoredProperties,
-    SH.sparql, SH.path, SH.targetClass, SH.targetNode, SH.targetSubjectsOf,
-    SH.targetObjectsOf, SH.severity, SH.message, SH.deactivated, SH.name, SH.description,
-    SH.order, SH.group, SH.defaultValue, SH.declare, SH.prefixes, SH.qualifiedValueShape,
-    SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint, *RANGES, *PAIRS,
+    SH["class"],
+    SH.datatype,
+    SH.nodeKind,
+    SH.minCount,
+    SH.maxCount,
+    SH.minLength,
+    SH.maxLength,
+    SH.pattern,
+    SH.flags,
+    SH.languageIn,
+    SH.uniqueLang,
+    SH["in"],
+    SH.hasValue,
+    SH.node,
+    SH.property,
+    SH["and"],
+    SH["or"],
+    SH["not"],
+    SH.xone,
+    SH.closed,
+    SH.ignoredProperties,
+    SH.sparql,
+    SH.path,
+    SH.targetClass,
+    SH.targetNode,
+    SH.targetSubjectsOf,
+    SH.targetObjectsOf,
+    SH.severity,
+    SH.message,
+    SH.deactivated,
+    SH.name,
+    SH.description,
+    SH.order,
+    SH.group,
+    SH.defaultValue,
+    SH.declare,
+    SH.prefixes,
+    SH.qualifiedValueShape,
+    SH.qualifiedMinCount,
+    SH.qualifiedMaxCount,
+    SH.qualifiedValueShapesDisjoint,
+    *RANGES,
+    *PAIRS,
 }
 
 
@@ -87,8 +124,7 @@ class Targets:
 
 def is_true(node: Node | None) -> bool:
     """Whether ``node`` is ``true`` as SHACL reads its boolean parameters (``"1"`` is not)."""
-    return isinstance(node, rdflib.Literal) and node.datatype == rdflib.XSD.boolean \
-        and str(node) == "true"
+    return isinstance(node, rdflib.Literal) and node.datatype == rdflib.XSD.boolean and str(node) == "true"
 
 
 def integer(node: Node) -> int:
@@ -104,10 +140,29 @@ def sh(name: str) -> str:
 
 def shift(reads: tuple[Step, ...], prefix: str) -> tuple[Step, ...]:
     """Steps read from the node at ``prefix`` (rather than from the focus node)."""
-    return tuple(Step(paths.join(prefix, s.prefix) if s.prefix else (
-        None if s.prefix is None else prefix), s.predicate, s.forward) for s in reads)
+    return tuple(
+        Step(
+            paths.join(prefix, s.prefix) if s.prefix else (None if s.prefix is None else prefix),
+            s.predicate,
+            s.forward,
+        )
+        for s in reads
+    )
 
 
-
-__all__ = ["ANYTHING", "FOCUS_SLOT", "KNOWN", "TYPE", "TYPE_PATH", "Check", "Node", "Targets", "Test",
-           "Violation", "integer", "is_true", "sh", "shift"]
+__all__ = [
+    "ANYTHING",
+    "FOCUS_SLOT",
+    "KNOWN",
+    "TYPE",
+    "TYPE_PATH",
+    "Check",
+    "Node",
+    "Targets",
+    "Test",
+    "Violation",
+    "integer",
+    "is_true",
+    "sh",
+    "shift",
+]

@@ -89,9 +89,11 @@ class Compiler:
             outer = self.patterns.var("f")
             renamed = re.sub(r"[?]this\b", outer, targets.pattern)
             back = paths.inverse_text(path)
-            targets = Targets(f"{{ {renamed} }} {outer} {paths.text(path)} ?this .",
-                              (*shift(targets.reads, back), *paths.steps(path, back)),
-                              targets.listed)
+            targets = Targets(
+                f"{{ {renamed} }} {outer} {paths.text(path)} ?this .",
+                (*shift(targets.reads, back), *paths.steps(path, back)),
+                targets.listed,
+            )
         self._outer.append(shape)
         try:
             for prop in self.shapes.objects(shape, SH.property):
@@ -125,8 +127,7 @@ class Compiler:
         for p in sorted(g.objects(shape, SH.targetObjectsOf), key=str):
             parts.append(f"[] {term_sparql(p)} ?this .")
             reads.append(Step("", str(p), False))
-        return Targets(" UNION ".join(f"{{ {p} }}" for p in parts), tuple(dict.fromkeys(reads)),
-                       bool(nodes))
+        return Targets(" UNION ".join(f"{{ {p} }}" for p in parts), tuple(dict.fromkeys(reads)), bool(nodes))
 
     def _shape_checks(self, shape: Node, targets: Targets) -> list[Check]:
         if self.patterns.deactivated(shape):
@@ -140,17 +141,27 @@ class Compiler:
         out = []
         for violation in self.patterns.violations(shape, "?this", "?value", ""):
             select = "?this ?value" + (" ?path" if violation.dynamic_path else "")
-            query = (f"SELECT DISTINCT {select} WHERE {{ {FOCUS_SLOT}{{ {targets.pattern} }} "
-                     f"{violation.pattern} }}")
-            out.append(Check(shape=shape_text, component=violation.component,
-                             severity=severity,
-                             path=None if violation.dynamic_path else path_text,
-                             messages=messages, query=query, has_value=violation.has_value,
-                             reads=tuple(dict.fromkeys((*targets.reads, *violation.reads))),
-                             listed=targets.listed))
+            query = (
+                f"SELECT DISTINCT {select} WHERE {{ {FOCUS_SLOT}{{ {targets.pattern} }} "
+                f"{violation.pattern} }}"
+            )
+            out.append(
+                Check(
+                    shape=shape_text,
+                    component=violation.component,
+                    severity=severity,
+                    path=None if violation.dynamic_path else path_text,
+                    messages=messages,
+                    query=query,
+                    has_value=violation.has_value,
+                    reads=tuple(dict.fromkeys((*targets.reads, *violation.reads))),
+                    listed=targets.listed,
+                )
+            )
         for constraint in g.objects(shape, SH.sparql):
-            out.append(sparql_check(self.patterns, shape, constraint, targets, path_node, severity,
-                                      shape_text))
+            out.append(
+                sparql_check(self.patterns, shape, constraint, targets, path_node, severity, shape_text)
+            )
         return out
 
     def deactivated(self, shape: Node) -> bool:

@@ -34,8 +34,9 @@ def backward_predicates(reads: Iterable[Step]) -> set[NamedNode] | None:
     return out
 
 
-def neighbourhood(store: Store, seeds: Iterable[Term], depth: int = DEPTH,
-                  backward: set[NamedNode] | None = None) -> list[Triple]:
+def neighbourhood(
+    store: Store, seeds: Iterable[Term], depth: int = DEPTH, backward: set[NamedNode] | None = None
+) -> list[Triple]:
     """Triples of the store's facts around ``seeds``: ``depth`` hops forward, and one hop
     backward along ``backward`` predicates (all predicates if ``None``), with the types of what
     is found there."""
@@ -51,7 +52,7 @@ def neighbourhood(store: Store, seeds: Iterable[Term], depth: int = DEPTH,
         batch_nodes = sorted(frontier, key=lambda n: n.value)
         frontier = set()
         for start in range(0, len(batch_nodes), BATCH):
-            chunk = batch_nodes[start:start + BATCH]
+            chunk = batch_nodes[start : start + BATCH]
             result = store.query(
                 f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {_values(chunk)} }} ?s ?p ?o }}"
             )
@@ -64,13 +65,14 @@ def neighbourhood(store: Store, seeds: Iterable[Term], depth: int = DEPTH,
     incoming = sorted(incoming_for, key=lambda n: n.value)
     predicates = None if backward is None else sorted(backward, key=lambda n: n.value)
     for start in range(0, len(incoming), BATCH):
-        chunk = incoming[start:start + BATCH]
+        chunk = incoming[start : start + BATCH]
         if predicates is None:
             pattern = f"VALUES ?o {{ {_values(chunk)} }} ?s ?p ?o"
         else:  # one joint VALUES: the engine looks up each (predicate, object) pair
             pairs = " ".join(f"({p} {o})" for p in predicates for o in chunk)
             pattern = f"VALUES (?p ?o) {{ {pairs} }} ?s ?p ?o"
-        result = store.query(f"CONSTRUCT {{ ?s ?p ?o . ?s a ?t }} WHERE {{ {pattern} "
-                             "OPTIONAL { ?s a ?t } }")
+        result = store.query(
+            f"CONSTRUCT {{ ?s ?p ?o . ?s a ?t }} WHERE {{ {pattern} OPTIONAL {{ ?s a ?t }} }}"
+        )
         out.update(result.triples)
     return list(out)

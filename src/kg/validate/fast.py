@@ -95,11 +95,13 @@ class CompiledShapes:
         compiled = set(self.compiled)
         for shape in list(reduced.subjects()):
             if node_text(shape) in compiled:
-                for predicate in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf,
-                                  SH.targetObjectsOf):
+                for predicate in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
                     reduced.remove((shape, predicate, None))
-                if (shape, rdflib.RDF.type, rdflib.RDFS.Class) in reduced or \
-                        (shape, rdflib.RDF.type, rdflib.OWL.Class) in reduced:
+                if (shape, rdflib.RDF.type, rdflib.RDFS.Class) in reduced or (
+                    shape,
+                    rdflib.RDF.type,
+                    rdflib.OWL.Class,
+                ) in reduced:
                     reduced.add((shape, SH.deactivated, rdflib.Literal(True)))
         return reduced
 
@@ -141,12 +143,10 @@ def _message(check: Check, variables: list[str], row: tuple[Term | None, ...]) -
     if not check.messages:
         return _DEFAULT_MESSAGES.get(check.component.rsplit("#", 1)[-1], "Constraint violated")
     values = {name: term_text(v) for name, v in zip(variables, row, strict=True) if v is not None}
-    return re.sub(r"\{[?$](\w+)\}", lambda m: values.get(m.group(1), m.group(0)),
-                  check.messages[0])
+    return re.sub(r"\{[?$](\w+)\}", lambda m: values.get(m.group(1), m.group(0)), check.messages[0])
 
 
-def run_check(store: Store, check: Check, focus: Sequence[Term] | None = None
-              ) -> list[Finding]:
+def run_check(store: Store, check: Check, focus: Sequence[Term] | None = None) -> list[Finding]:
     """The findings of one compiled constraint on the store (about ``focus`` nodes only, if
     given: IRIs and literals in one query, blank nodes one by one)."""
     if focus is None:
@@ -154,13 +154,12 @@ def run_check(store: Store, check: Check, focus: Sequence[Term] | None = None
     out: list[Finding] = []
     named = [node for node in focus if not isinstance(node, BlankNode)]
     for start in range(0, len(named), FOCUS_BATCH):
-        values = " ".join(str(node) for node in named[start:start + FOCUS_BATCH])
+        values = " ".join(str(node) for node in named[start : start + FOCUS_BATCH])
         query = check.query.replace(FOCUS_SLOT, f"VALUES ?this {{ {values} }}\n", 1)
         out += _findings(check, store.query(query))
     for node in focus:
         if isinstance(node, BlankNode):
-            out += _findings(check, store.query(QueryRequest(check.query,
-                                                             bindings={"this": node})))
+            out += _findings(check, store.query(QueryRequest(check.query, bindings={"this": node})))
     return out
 
 
@@ -179,30 +178,43 @@ def _findings(check: Check, result: QueryResult) -> list[Finding]:
         path = check.path
         if path is None and at_path is not None and isinstance(row[at_path], NamedNode):
             path = f"<{row[at_path].value}>"  # type: ignore[union-attr]
-        findings.append(Finding(
-            focus=term_text(this), path=path,
-            value=None if value is None else term_text(value),
-            severity=check.severity, component=check.component,
-            message=_message(check, result.variables, row), shape=check.shape,
-        ))
+        findings.append(
+            Finding(
+                focus=term_text(this),
+                path=path,
+                value=None if value is None else term_text(value),
+                severity=check.severity,
+                component=check.component,
+                message=_message(check, result.variables, row),
+                shape=check.shape,
+            )
+        )
     return findings
 
 
-def validate_quads(data: Iterable[Quad | Triple], shapes: rdflib.Graph,
-                   compiled: CompiledShapes | None = None,
-                   focus: Sequence[NamedNode] | None = None) -> ValidationReport:
+def validate_quads(
+    data: Iterable[Quad | Triple],
+    shapes: rdflib.Graph,
+    compiled: CompiledShapes | None = None,
+    focus: Sequence[NamedNode] | None = None,
+) -> ValidationReport:
     """Validate ``data`` (graph names ignored: the union is validated) in a scratch store;
     with ``focus``, only the findings about those nodes are looked for (compiled shapes)."""
     from kg.store.embedded import EmbeddedStore
 
     store = EmbeddedStore()
-    store.add_quads(q if isinstance(q, Quad) else Quad(q.subject, q.predicate, q.object,
-                                                       DefaultGraph()) for q in data)
+    store.add_quads(
+        q if isinstance(q, Quad) else Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in data
+    )
     return validate_store(store, shapes, compiled, focus)
 
 
-def validate_store(store: Store, shapes: rdflib.Graph, compiled: CompiledShapes | None = None,
-                   focus: Sequence[NamedNode] | None = None) -> ValidationReport:
+def validate_store(
+    store: Store,
+    shapes: rdflib.Graph,
+    compiled: CompiledShapes | None = None,
+    focus: Sequence[NamedNode] | None = None,
+) -> ValidationReport:
     """Validate everything in ``store`` against ``shapes``, in the engine where possible.
 
     With ``focus``, the compiled checks look only at those focus nodes (in batches); shapes
@@ -210,8 +222,9 @@ def validate_store(store: Store, shapes: rdflib.Graph, compiled: CompiledShapes 
     """
     plan = compiled if compiled is not None else compile_shapes(shapes)
     findings: set[Finding] = set()
-    batches = [None] if focus is None else \
-        [focus[i:i + FOCUS_BATCH] for i in range(0, len(focus), FOCUS_BATCH)]
+    batches = (
+        [None] if focus is None else [focus[i : i + FOCUS_BATCH] for i in range(0, len(focus), FOCUS_BATCH)]
+    )
     for check in plan.checks:
         for batch in batches:
             findings.update(run_check(store, check, batch))
@@ -223,5 +236,4 @@ def validate_store(store: Store, shapes: rdflib.Graph, compiled: CompiledShapes 
     return ValidationReport(findings=sorted(findings, key=sort_key), fallback_note=note)
 
 
-__all__ = ["CompiledShapes", "compile_shapes", "run_check", "term_text", "validate_quads",
-           "validate_store"]
+__all__ = ["CompiledShapes", "compile_shapes", "run_check", "term_text", "validate_quads", "validate_store"]

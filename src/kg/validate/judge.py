@@ -73,9 +73,15 @@ def judge_standalone(quads: Sequence[Quad], shapes: Shapes) -> ValidationReport:
     return report
 
 
-def judge_change(store: Store, shapes: Shapes, added: Sequence[Quad], removed: Sequence[Quad],
-                 *, fail_on: str = "Violation",
-                 commit: Callable[[Trial], None] | None = None) -> ValidationReport:
+def judge_change(
+    store: Store,
+    shapes: Shapes,
+    added: Sequence[Quad],
+    removed: Sequence[Quad],
+    *,
+    fail_on: str = "Violation",
+    commit: Callable[[Trial], None] | None = None,
+) -> ValidationReport:
     """The findings ``change(added, removed)`` would bring to ``store``. If ``commit`` is given
     and the change conforms, ``commit`` is called with the change still pending (it commits the
     trial, with the files to publish); otherwise nothing is changed."""
@@ -86,8 +92,7 @@ def judge_change(store: Store, shapes: Shapes, added: Sequence[Quad], removed: S
     focus = affected(store, shapes.compiled, changed)
     with store.trial(added, removed) as trial:  # the nodes reached only after the change
         focus = _union(focus, affected(trial.after, shapes.compiled, changed))
-    before = {f.key() for f in _findings(store, shapes.compiled,
-                                         _present(store, shapes.compiled, focus))}
+    before = {f.key() for f in _findings(store, shapes.compiled, _present(store, shapes.compiled, focus))}
     seeds = delta.nodes()
     old_fallback = {f.key() for f in _fallback(store, shapes, seeds)}
     with store.trial(added, removed) as trial:
@@ -95,8 +100,11 @@ def judge_change(store: Store, shapes: Shapes, added: Sequence[Quad], removed: S
         found = [f for f in after if f.key() not in before]
         found += [f for f in _fallback(trial.after, shapes, seeds) if f.key() not in old_fallback]
         found += change_findings(trial.after, added, removed)
-        report = ValidationReport(findings=sorted(set(found), key=Finding.sort_key),
-                                  fail_on=fail_on, fallback_note=_fallback_note(shapes))
+        report = ValidationReport(
+            findings=sorted(set(found), key=Finding.sort_key),
+            fail_on=fail_on,
+            fallback_note=_fallback_note(shapes),
+        )
         if commit is not None and report.conforms:
             commit(trial)
     return report
@@ -106,18 +114,27 @@ def _present(store: Store, compiled: CompiledShapes, focus: list[Focus]) -> list
     """``focus`` without the nodes that occur in no fact of ``store`` (nodes the change brings),
     for the checks whose focus nodes all occur in facts: before the change such a node was no
     focus node, so it had no results."""
-    wanted = {n for check, nodes in zip(compiled.checks, focus, strict=True)
-              if nodes and not check.listed for n in nodes if not isinstance(n, BlankNode)}
+    wanted = {
+        n
+        for check, nodes in zip(compiled.checks, focus, strict=True)
+        if nodes and not check.listed
+        for n in nodes
+        if not isinstance(n, BlankNode)
+    }
     found: set[Term] = set()
     ordered = sorted(wanted, key=str)
     for begin in range(0, len(ordered), BATCH):
-        values = " ".join(str(n) for n in ordered[begin:begin + BATCH])
-        result = store.query(f"SELECT ?n WHERE {{ VALUES ?n {{ {values} }} "
-                             "FILTER(EXISTS { ?n ?p ?o } || EXISTS { ?s ?p ?n }) }")
+        values = " ".join(str(n) for n in ordered[begin : begin + BATCH])
+        result = store.query(
+            f"SELECT ?n WHERE {{ VALUES ?n {{ {values} }} "
+            "FILTER(EXISTS { ?n ?p ?o } || EXISTS { ?s ?p ?n }) }"
+        )
         found.update(n for (n,) in result.rows if n is not None)
     absent = wanted - found
-    return [nodes if nodes is None or check.listed else nodes - absent
-            for check, nodes in zip(compiled.checks, focus, strict=True)]
+    return [
+        nodes if nodes is None or check.listed else nodes - absent
+        for check, nodes in zip(compiled.checks, focus, strict=True)
+    ]
 
 
 def _union(first: list[Focus], second: list[Focus]) -> list[Focus]:
@@ -198,18 +215,20 @@ def _reach_both(store: Store, first: str, second: str, pairs: set[tuple[Term, Te
     # the engine follows the patterns in the order written: an end held by literals last (many
     # nodes share a value), else the shorter path first (a path through a shared value fans out)
     literal = {end: any(isinstance(pair[i], Literal) for pair in pairs) for i, end in enumerate("ab")}
-    patterns = sorted([(first, "?a"), (second, "?b")],
-                      key=lambda item: (literal[item[1][1]], len(item[0])))
+    patterns = sorted([(first, "?a"), (second, "?b")], key=lambda item: (literal[item[1][1]], len(item[0])))
     (near, near_end), (far, far_end) = patterns
     # a closure (p*, p+) joined in may be evaluated before the values reach it, over the whole
     # store; tested per candidate with EXISTS, it starts from both of its ends bound
     closure = "*" in far or "+" in far
-    body = (f"?f {near} {near_end} . FILTER EXISTS {{ ?f {far} {far_end} }}" if closure
-            else f"?f {near} {near_end} . ?f {far} {far_end}")
+    body = (
+        f"?f {near} {near_end} . FILTER EXISTS {{ ?f {far} {far_end} }}"
+        if closure
+        else f"?f {near} {near_end} . ?f {far} {far_end}"
+    )
     out: set[Term] = set()
     ordered = sorted(pairs, key=str)
     for begin in range(0, len(ordered), BATCH):
-        rows = " ".join(f"({a} {b})" for a, b in ordered[begin:begin + BATCH])
+        rows = " ".join(f"({a} {b})" for a, b in ordered[begin : begin + BATCH])
         result = store.query(f"SELECT DISTINCT ?f WHERE {{ VALUES (?a ?b) {{ {rows} }} {body} }}")
         out.update(f for (f,) in result.rows if f is not None)
     return out
@@ -229,7 +248,7 @@ def _reach(store: Store, prefix: str, starts: set[Term]) -> dict[Term, set[Term]
     query = f"SELECT DISTINCT ?f ?start WHERE {{ #values\n ?f {prefix} ?start }}"
     named = sorted((s for s in starts if not isinstance(s, BlankNode)), key=str)
     for begin in range(0, len(named), BATCH):
-        values = " ".join(str(s) for s in named[begin:begin + BATCH])
+        values = " ".join(str(s) for s in named[begin : begin + BATCH])
         result = store.query(query.replace("#values\n", f"VALUES ?start {{ {values} }}", 1))
         for f, start in result.rows:
             if f is not None and start is not None:
@@ -256,8 +275,11 @@ def _fallback(store: Store, shapes: Shapes, seeds: set[NamedNode | BlankNode]) -
         return []
     context = neighbourhood(store, seeds)
     focus = {f"_:{n.value}" if isinstance(n, BlankNode) else n.value for n in seeds}
-    return [f for f in run_shacl([*context, *shapes.vocabulary], shapes.compiled.fallback_shapes())
-            if f.focus in focus]
+    return [
+        f
+        for f in run_shacl([*context, *shapes.vocabulary], shapes.compiled.fallback_shapes())
+        if f.focus in focus
+    ]
 
 
 def _fallback_note(shapes: Shapes) -> str | None:
@@ -282,9 +304,15 @@ class _RemoteTrial:
             publish()
 
 
-def _judge_remotely(store: Store, shapes: Shapes, added: Sequence[Quad],
-                    removed: Sequence[Quad], *, fail_on: str,
-                    commit: Callable[[Trial], None] | None) -> ValidationReport:
+def _judge_remotely(
+    store: Store,
+    shapes: Shapes,
+    added: Sequence[Quad],
+    removed: Sequence[Quad],
+    *,
+    fail_on: str,
+    commit: Callable[[Trial], None] | None,
+) -> ValidationReport:
     """Judge in a scratch store holding the change's neighbourhood (affected focus nodes
     included), then, if it conforms and ``commit`` is given, make the change remotely."""
     from kg.store.embedded import EmbeddedStore
@@ -298,11 +326,16 @@ def _judge_remotely(store: Store, shapes: Shapes, added: Sequence[Quad],
     context = neighbourhood(store, seeds, backward=backward_predicates(reads))
     graph = NamedNode("urn:kg:neighbourhood")
     scratch = EmbeddedStore()
-    scratch.change([*(Quad(t.subject, t.predicate, t.object, graph) for t in context),
-                    *removed])
+    scratch.change([*(Quad(t.subject, t.predicate, t.object, graph) for t in context), *removed])
     captured: list[Trial] = []
-    report = judge_change(scratch, shapes, added, removed, fail_on=fail_on,
-                          commit=captured.append if commit is not None else None)
+    report = judge_change(
+        scratch,
+        shapes,
+        added,
+        removed,
+        fail_on=fail_on,
+        commit=captured.append if commit is not None else None,
+    )
     if commit is not None and report.conforms and captured:
         commit(_RemoteTrial(store, added, removed, captured[0].after))
     return report

@@ -124,16 +124,19 @@ def from_shacl(graph: rdflib.Graph, node: rdflib.term.Node) -> Path:
         return iri(str(node))
     if graph.value(node, RDF.first) is not None:
         return Path("seq", parts=tuple(from_shacl(graph, p) for p in Collection(graph, node)))
-    forms = {SH.inversePath: "inv", SH.zeroOrMorePath: "star", SH.oneOrMorePath: "plus",
-             SH.zeroOrOnePath: "opt"}
+    forms = {
+        SH.inversePath: "inv",
+        SH.zeroOrMorePath: "star",
+        SH.oneOrMorePath: "plus",
+        SH.zeroOrOnePath: "opt",
+    }
     for predicate, kind in forms.items():
         inner = graph.value(node, predicate)
         if inner is not None:
             return Path(kind, parts=(from_shacl(graph, inner),))
     alternatives = graph.value(node, SH.alternativePath)
     if alternatives is not None:
-        return Path("alt", parts=tuple(from_shacl(graph, p)
-                                       for p in Collection(graph, alternatives)))
+        return Path("alt", parts=tuple(from_shacl(graph, p) for p in Collection(graph, alternatives)))
     raise UnknownPath(f"path {node}")
 
 
@@ -155,5 +158,15 @@ def from_rdflib(path: object) -> Path:
     raise UnknownPath(f"unknown path {path!r}")
 
 
-__all__ = ["Path", "Step", "UnknownPath", "from_rdflib", "from_shacl", "inverse_text", "iri",
-           "join", "steps", "text"]
+__all__ = [
+    "Path",
+    "Step",
+    "UnknownPath",
+    "from_rdflib",
+    "from_shacl",
+    "inverse_text",
+    "iri",
+    "join",
+    "steps",
+    "text",
+]

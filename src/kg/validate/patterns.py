@@ -66,13 +66,22 @@ class Patterns:
             values = f"{focus} {path} {value} ." if path else f"BIND({focus} AS {value})"
             out: list[Violation] = []
             for name, test in self._value_conditions(shape, value, at_value):
-                out.append(Violation(sh(name), f"{values} FILTER({test.expression})", True,
-                                     False, (*on_path, *test.reads)))
+                out.append(
+                    Violation(
+                        sh(name), f"{values} FILTER({test.expression})", True, False, (*on_path, *test.reads)
+                    )
+                )
             if not path:
                 for member in g.objects(shape, SH.hasValue):
-                    out.append(Violation(sh("HasValueConstraintComponent"),
-                                         f"FILTER(!sameTerm({focus}, {term_sparql(member)}))",
-                                         False, False, ()))
+                    out.append(
+                        Violation(
+                            sh("HasValueConstraintComponent"),
+                            f"FILTER(!sameTerm({focus}, {term_sparql(member)}))",
+                            False,
+                            False,
+                            (),
+                        )
+                    )
                 out += self._closed(shape, focus, value, prefix)
             else:
                 out += self._path_patterns(shape, focus, path, at_value, on_path)
@@ -84,26 +93,42 @@ class Patterns:
                     continue  # a checked shape's property shapes are checks of their own
                 if not self.deactivated(prop):
                     self.unknown_parameters(prop)
-                    out += [Violation(v.component, v.pattern, False, False, v.reads)
-                            for v in self.violations(prop, focus, self.var(), prefix)]
+                    out += [
+                        Violation(v.component, v.pattern, False, False, v.reads)
+                        for v in self.violations(prop, focus, self.var(), prefix)
+                    ]
             return out
         finally:
             self._stack.pop()
 
-    def _path_patterns(self, shape: Node, focus: str, path: str, at_value: str,
-                       on_path: tuple[Step, ...]) -> list[Violation]:
+    def _path_patterns(
+        self, shape: Node, focus: str, path: str, at_value: str, on_path: tuple[Step, ...]
+    ) -> list[Violation]:
         g = self.shapes
         out = self._count_patterns(shape, focus, path, at_value, on_path)
         for v in g.objects(shape, SH.hasValue):
-            out.append(Violation(sh("HasValueConstraintComponent"),
-                                 f"FILTER NOT EXISTS {{ {focus} {path} {term_sparql(v)} }}",
-                                 False, False, on_path))
+            out.append(
+                Violation(
+                    sh("HasValueConstraintComponent"),
+                    f"FILTER NOT EXISTS {{ {focus} {path} {term_sparql(v)} }}",
+                    False,
+                    False,
+                    on_path,
+                )
+            )
         if any(is_true(v) for v in g.objects(shape, SH.uniqueLang)):
             a, b = self.var(), self.var()
-            out.append(Violation(sh("UniqueLangConstraintComponent"),
-                                 f"{focus} {path} {a} . {focus} {path} {b} . "
-                                 f"FILTER(!sameTerm({a}, {b}) && LANG({a}) != '' && "
-                                 f"LCASE(LANG({a})) = LCASE(LANG({b})))", False, False, on_path))
+            out.append(
+                Violation(
+                    sh("UniqueLangConstraintComponent"),
+                    f"{focus} {path} {a} . {focus} {path} {b} . "
+                    f"FILTER(!sameTerm({a}, {b}) && LANG({a}) != '' && "
+                    f"LCASE(LANG({a})) = LCASE(LANG({b})))",
+                    False,
+                    False,
+                    on_path,
+                )
+            )
         return out
 
     def violated(self, shape: Node, node: str, prefix: str) -> Test:
@@ -114,15 +139,18 @@ class Patterns:
         found = self.violations(shape, node, self.var(), prefix)
         if not found:
             return Test("false", ())
-        return Test("(" + " || ".join(f"EXISTS {{ {v.pattern} }}" for v in found) + ")",
-                    tuple(step for v in found for step in v.reads))
+        return Test(
+            "(" + " || ".join(f"EXISTS {{ {v.pattern} }}" for v in found) + ")",
+            tuple(step for v in found for step in v.reads),
+        )
 
     def _value_conditions(self, shape: Node, v: str, at: str) -> Iterator[tuple[str, Test]]:
         g = self.shapes
         for cls in g.objects(shape, SH["class"]):
-            yield "ClassConstraintComponent", Test(
-                f"NOT EXISTS {{ {v} {TYPE_PATH} {term_sparql(cls)} }}",
-                tuple(paths.steps(TYPE, at)))
+            yield (
+                "ClassConstraintComponent",
+                Test(f"NOT EXISTS {{ {v} {TYPE_PATH} {term_sparql(cls)} }}", tuple(paths.steps(TYPE, at))),
+            )
         for dt in g.objects(shape, SH.datatype):
             yield "DatatypeConstraintComponent", Test(datatype_violated(v, dt), ())
         for kind in g.objects(shape, SH.nodeKind):
@@ -132,25 +160,32 @@ class Patterns:
         for predicate, op in RANGES.items():
             name = str(predicate).rsplit("#", 1)[-1]
             for bound in g.objects(shape, predicate):
-                yield (f"{name[0].upper()}{name[1:]}ConstraintComponent",
-                       Test(f"!COALESCE({v} {op} {term_sparql(bound)}, false)", ()))
+                yield (
+                    f"{name[0].upper()}{name[1:]}ConstraintComponent",
+                    Test(f"!COALESCE({v} {op} {term_sparql(bound)}, false)", ()),
+                )
         for n in g.objects(shape, SH.minLength):
-            yield "MinLengthConstraintComponent", Test(
-                f"isBlank({v}) || !COALESCE(STRLEN(STR({v})) >= {integer(n)}, false)", ())
+            yield (
+                "MinLengthConstraintComponent",
+                Test(f"isBlank({v}) || !COALESCE(STRLEN(STR({v})) >= {integer(n)}, false)", ()),
+            )
         for n in g.objects(shape, SH.maxLength):
-            yield "MaxLengthConstraintComponent", Test(
-                f"isBlank({v}) || !COALESCE(STRLEN(STR({v})) <= {integer(n)}, false)", ())
+            yield (
+                "MaxLengthConstraintComponent",
+                Test(f"isBlank({v}) || !COALESCE(STRLEN(STR({v})) <= {integer(n)}, false)", ()),
+            )
         for pattern in g.objects(shape, SH.pattern):
             flags = g.value(shape, SH.flags)
             args = term_sparql(rdflib.Literal(str(pattern)))
             if flags is not None:
                 args += ", " + term_sparql(rdflib.Literal(str(flags)))
-            yield "PatternConstraintComponent", Test(
-                f"isBlank({v}) || !REGEX(STR({v}), {args})", ())
+            yield "PatternConstraintComponent", Test(f"isBlank({v}) || !REGEX(STR({v}), {args})", ())
         for head in g.objects(shape, SH.languageIn):
             tags = [str(t) for t in Collection(g, head)]
-            test = " || ".join(f"langMatches(LANG({v}), {term_sparql(rdflib.Literal(t))})"
-                               for t in tags) or "false"
+            test = (
+                " || ".join(f"langMatches(LANG({v}), {term_sparql(rdflib.Literal(t))})" for t in tags)
+                or "false"
+            )
             yield "LanguageInConstraintComponent", Test(f"!COALESCE({test}, false)", ())
         for head in g.objects(shape, SH["in"]):
             members = [term_sparql(m) for m in Collection(g, head)]
@@ -168,30 +203,46 @@ class Patterns:
         combined: dict[Node, tuple[str, Callable[[list[str]], str]]] = {
             SH["and"]: ("AndConstraintComponent", lambda ts: " || ".join(ts) or "false"),
             SH["or"]: ("OrConstraintComponent", lambda ts: " && ".join(ts) or "true"),
-            SH.xone: ("XoneConstraintComponent",
-                      lambda ts: f"({' + '.join(f'IF({t}, 0, 1)' for t in ts) or '0'}) != 1"),
+            SH.xone: (
+                "XoneConstraintComponent",
+                lambda ts: f"({' + '.join(f'IF({t}, 0, 1)' for t in ts) or '0'}) != 1",
+            ),
         }
         for predicate, (name, combine) in combined.items():
             for head in g.objects(shape, predicate):
                 tests = [self.violated(m, v, at) for m in Collection(g, head)]
-                yield name, Test(combine([t.expression for t in tests]),
-                                 tuple(s for t in tests for s in t.reads))
+                yield (
+                    name,
+                    Test(combine([t.expression for t in tests]), tuple(s for t in tests for s in t.reads)),
+                )
 
-    def _count_patterns(self, shape: Node, focus: str, path: str, at_value: str,
-                        on_path: tuple[Step, ...]) -> list[Violation]:
+    def _count_patterns(
+        self, shape: Node, focus: str, path: str, at_value: str, on_path: tuple[Step, ...]
+    ) -> list[Violation]:
         g = self.shapes
         out = []
         for n in g.objects(shape, SH.minCount):
             count = integer(n)
             if count > 0:
-                out.append(Violation(
-                    sh("MinCountConstraintComponent"),
-                    f"FILTER NOT EXISTS {{ {self._distinct_values(focus, path, count)} }}",
-                    False, False, on_path))
+                out.append(
+                    Violation(
+                        sh("MinCountConstraintComponent"),
+                        f"FILTER NOT EXISTS {{ {self._distinct_values(focus, path, count)} }}",
+                        False,
+                        False,
+                        on_path,
+                    )
+                )
         for n in g.objects(shape, SH.maxCount):
-            out.append(Violation(sh("MaxCountConstraintComponent"),
-                                 self._distinct_values(focus, path, integer(n) + 1), False, False,
-                                 on_path))
+            out.append(
+                Violation(
+                    sh("MaxCountConstraintComponent"),
+                    self._distinct_values(focus, path, integer(n) + 1),
+                    False,
+                    False,
+                    on_path,
+                )
+            )
         qualified = g.value(shape, SH.qualifiedValueShape)
         if qualified is None:
             return out
@@ -206,25 +257,43 @@ class Patterns:
 
         for n in g.objects(shape, SH.qualifiedMinCount):
             if integer(n) > 0:
-                pattern = ("FILTER NOT EXISTS { "
-                           f"{self._distinct_values(focus, path, integer(n), conforms)} }}")
-                out.append(Violation(sh("QualifiedMinCountConstraintComponent"), pattern,
-                                     False, False, (*on_path, *nested_reads)))
+                pattern = (
+                    f"FILTER NOT EXISTS {{ {self._distinct_values(focus, path, integer(n), conforms)} }}"
+                )
+                out.append(
+                    Violation(
+                        sh("QualifiedMinCountConstraintComponent"),
+                        pattern,
+                        False,
+                        False,
+                        (*on_path, *nested_reads),
+                    )
+                )
         for n in g.objects(shape, SH.qualifiedMaxCount):
             pattern = self._distinct_values(focus, path, integer(n) + 1, conforms)
-            out.append(Violation(sh("QualifiedMaxCountConstraintComponent"), pattern, False,
-                                 False, (*on_path, *nested_reads)))
+            out.append(
+                Violation(
+                    sh("QualifiedMaxCountConstraintComponent"),
+                    pattern,
+                    False,
+                    False,
+                    (*on_path, *nested_reads),
+                )
+            )
         return out
 
-    def _distinct_values(self, focus: str, path: str, count: int,
-                         condition: Callable[[str], str] | None = None) -> str:
+    def _distinct_values(
+        self, focus: str, path: str, count: int, condition: Callable[[str], str] | None = None
+    ) -> str:
         """A pattern matching when ``focus`` has at least ``count`` distinct values (that
         meet ``condition``)."""
         if count > 4:
             if condition is not None:
                 raise NotCompilable("qualified counts above 3")
-            return (f"{{ SELECT {focus} WHERE {{ {focus} {path} {self.var()} }} "
-                    f"GROUP BY {focus} HAVING (COUNT(*) >= {count}) }}")
+            return (
+                f"{{ SELECT {focus} WHERE {{ {focus} {path} {self.var()} }} "
+                f"GROUP BY {focus} HAVING (COUNT(*) >= {count}) }}"
+            )
         names = [self.var() for _ in range(count)]
         triples = " ".join(f"{focus} {path} {n} ." for n in names)
         tests = [f"!sameTerm({a}, {b})" for a, b in itertools.combinations(names, 2)]
@@ -243,11 +312,19 @@ class Patterns:
         top = len(self._stack) == 1
         p = "?path" if top else self.var("p")
         test = f"FILTER({p} NOT IN ({', '.join(names)}))" if names else ""
-        return [Violation(sh("ClosedConstraintComponent"), f"{focus} {p} {value} . {test}",
-                          True, top, (Step(prefix, None, True),))]
+        return [
+            Violation(
+                sh("ClosedConstraintComponent"),
+                f"{focus} {p} {value} . {test}",
+                True,
+                top,
+                (Step(prefix, None, True),),
+            )
+        ]
 
-    def _pair_patterns(self, shape: Node, focus: str, value: str, path: str | None,
-                       prefix: str, on_path: tuple[Step, ...]) -> list[Violation]:
+    def _pair_patterns(
+        self, shape: Node, focus: str, value: str, path: str | None, prefix: str, on_path: tuple[Step, ...]
+    ) -> list[Violation]:
         g = self.shapes
         out = []
         values = f"{focus} {path} {value} ." if path else f"BIND({focus} AS {value})"
@@ -258,20 +335,34 @@ class Patterns:
                 component = sh(f"{name}ConstraintComponent")
                 reads = (*on_path, Step(prefix, str(other), True))
                 if name == "Equals":
-                    missing = (f"FILTER NOT EXISTS {{ {focus} {path} {value} }}" if path
-                               else f"FILTER(!sameTerm({focus}, {value}))")
-                    out.append(Violation(component, f"{values} FILTER NOT EXISTS "
-                                         f"{{ {focus} {o} {value} }}", True, False, reads))
-                    out.append(Violation(component, f"{focus} {o} {value} . {missing}", True,
-                                         False, reads))
+                    missing = (
+                        f"FILTER NOT EXISTS {{ {focus} {path} {value} }}"
+                        if path
+                        else f"FILTER(!sameTerm({focus}, {value}))"
+                    )
+                    out.append(
+                        Violation(
+                            component,
+                            f"{values} FILTER NOT EXISTS {{ {focus} {o} {value} }}",
+                            True,
+                            False,
+                            reads,
+                        )
+                    )
+                    out.append(Violation(component, f"{focus} {o} {value} . {missing}", True, False, reads))
                 elif name == "Disjoint":
-                    out.append(Violation(component, f"{values} {focus} {o} {value} .", True,
-                                         False, reads))
+                    out.append(Violation(component, f"{values} {focus} {o} {value} .", True, False, reads))
                 else:
                     op = "<" if name == "LessThan" else "<="
-                    out.append(Violation(component, f"{values} {focus} {o} {w} . "
-                                         f"FILTER(!COALESCE({value} {op} {w}, false))", True,
-                                         False, reads))
+                    out.append(
+                        Violation(
+                            component,
+                            f"{values} {focus} {o} {w} . FILTER(!COALESCE({value} {op} {w}, false))",
+                            True,
+                            False,
+                            reads,
+                        )
+                    )
         return out
 
     def path_tree(self, node: Node) -> paths.Path:

@@ -86,8 +86,9 @@ def query_steps(sparql: str) -> list[Step]:
     return out
 
 
-_NOT_CONJUNCTIVE = frozenset({"LeftJoin", "Union", "Minus", "Graph", "ToMultiSet", "values",
-                              "ServiceGraphPattern"})
+_NOT_CONJUNCTIVE = frozenset(
+    {"LeftJoin", "Union", "Minus", "Graph", "ToMultiSet", "values", "ServiceGraphPattern"}
+)
 _EXISTS = frozenset({"Builtin_EXISTS", "Builtin_NOTEXISTS"})
 
 
@@ -146,11 +147,11 @@ def _scoped_steps(scoped: list[tuple[Edge, int]], index: int) -> list[Step] | No
             return [Step(reached[subject], path.iri, True, pair=reached[obj])]
         if path.kind in ("plus", "star") and inner is not None and inner.kind == "iri":
             forward, backward = f"({text(inner)})*", f"({inverse_text(inner)})*"
-            return [Step(join(reached[subject], forward), inner.iri, True,
-                         pair=join(reached[obj], backward))]
+            return [Step(join(reached[subject], forward), inner.iri, True, pair=join(reached[obj], backward))]
     # one end's path holds in every solution, so one end is enough: the nearer one
-    ends = [(len(reached[end]), backwards) for end, backwards in ((subject, False), (obj, True))
-            if end in reached]
+    ends = [
+        (len(reached[end]), backwards) for end, backwards in ((subject, False), (obj, True)) if end in reached
+    ]
     if not ends:
         return None
     _, backwards = min(ends)

@@ -44,8 +44,15 @@ class Finding:
 
     def sort_key(self) -> tuple[str, str, str, str, str, str, str]:
         """A total order over findings (``None`` sorts first)."""
-        return (self.focus, self.path or "", self.value or "", self.component, self.severity,
-                self.shape, self.message)
+        return (
+            self.focus,
+            self.path or "",
+            self.value or "",
+            self.component,
+            self.severity,
+            self.shape,
+            self.message,
+        )
 
     def key(self) -> tuple[str, str | None, str | None, str, str, str]:
         """Identity of a finding regardless of wording (for comparing validators)."""
@@ -78,8 +85,9 @@ class ValidationReport:
 
     def by_entity(self) -> dict[str, list[Finding]]:
         groups: dict[str, list[Finding]] = defaultdict(list)
-        for finding in sorted(self.findings, key=lambda f: (f.focus, -_RANK[f.severity],
-                                                            f.path or "", f.message)):
+        for finding in sorted(
+            self.findings, key=lambda f: (f.focus, -_RANK[f.severity], f.path or "", f.message)
+        ):
             groups[finding.focus].append(finding)
         return dict(groups)
 
@@ -89,9 +97,16 @@ class ValidationReport:
             "standalone": self.standalone,
             "counts": self.counts(),
             "findings": [
-                {"focus": f.focus, "label": f.label, "path": f.path, "value": f.value,
-                 "severity": f.severity, "component": f.component, "shape": f.shape,
-                 "message": f.message}
+                {
+                    "focus": f.focus,
+                    "label": f.label,
+                    "path": f.path,
+                    "value": f.value,
+                    "severity": f.severity,
+                    "component": f.component,
+                    "shape": f.shape,
+                    "message": f.message,
+                }
                 for f in sorted(self.findings, key=Finding.sort_key)
             ],
         }
@@ -103,9 +118,14 @@ class ValidationReport:
         report = BlankNode("report")
         triples = [
             Triple(report, NamedNode(RDF + "type"), NamedNode(sh + "ValidationReport")),
-            Triple(report, NamedNode(sh + "conforms"), Literal(
-                "true" if self.conforms else "false",
-                datatype=NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))),
+            Triple(
+                report,
+                NamedNode(sh + "conforms"),
+                Literal(
+                    "true" if self.conforms else "false",
+                    datatype=NamedNode("http://www.w3.org/2001/XMLSchema#boolean"),
+                ),
+            ),
         ]
         for index, f in enumerate(sorted(self.findings, key=Finding.sort_key)):
             node = BlankNode(f"r{index}")
@@ -120,9 +140,15 @@ class ValidationReport:
             ]
             if f.path:
                 path = f.path
-                triples.append(Triple(node, NamedNode(sh + "resultPath"),
-                                      NamedNode(path[1:-1]) if path.startswith("<")
-                                      and path.endswith(">") else Literal(path)))
+                triples.append(
+                    Triple(
+                        node,
+                        NamedNode(sh + "resultPath"),
+                        NamedNode(path[1:-1])
+                        if path.startswith("<") and path.endswith(">")
+                        else Literal(path),
+                    )
+                )
             if f.value is not None:
                 triples.append(Triple(node, NamedNode(sh + "value"), Literal(f.value)))
         return canonical_turtle(triples)
@@ -143,8 +169,10 @@ class ValidationReport:
                 lines.append(f"  {f.severity}:{where}{value}: {f.message}")
             lines.append("")
         verdict = "Conforms" if self.conforms else "Does not conform"
-        summary = (f"{verdict} ({scope}): {counts['Violation']} violation(s), "
-                   f"{counts['Warning']} warning(s), {counts['Info']} info.")
+        summary = (
+            f"{verdict} ({scope}): {counts['Violation']} violation(s), "
+            f"{counts['Warning']} warning(s), {counts['Info']} info."
+        )
         if self.fallback_note:
             summary += f"\n{self.fallback_note}"
         return "\n".join(lines) + summary + "\n"
@@ -154,8 +182,10 @@ class ValidationReport:
         counts = self.counts()
         verdict = "conforms" if self.conforms else "does not conform"
         scope = "alone" if self.standalone else "in the context of the graph"
-        return (f"{verdict} ({scope}): {counts['Violation']} violation(s), {counts['Warning']} "
-                f"warning(s), {counts['Info']} info")
+        return (
+            f"{verdict} ({scope}): {counts['Violation']} violation(s), {counts['Warning']} "
+            f"warning(s), {counts['Info']} info"
+        )
 
     def __repr__(self) -> str:
         return f"<ValidationReport: {self.summary()}>"
@@ -166,10 +196,16 @@ class ValidationReport:
 
         from kg.display import html_table
 
-        rows = [(f"{f.label} {_curie(f.focus)}" if f.label else _curie(f.focus), f.severity,
-                 _IRI_IN_PATH.sub(lambda m: _curie(m.group(1)), f.path or ""),
-                 "" if f.value is None else shorten(f.value), f.message)
-                for f in sorted(self.findings, key=Finding.sort_key)]
+        rows = [
+            (
+                f"{f.label} {_curie(f.focus)}" if f.label else _curie(f.focus),
+                f.severity,
+                _IRI_IN_PATH.sub(lambda m: _curie(m.group(1)), f.path or ""),
+                "" if f.value is None else shorten(f.value),
+                f.message,
+            )
+            for f in sorted(self.findings, key=Finding.sort_key)
+        ]
         verdict = f"<p><strong>{escape(self.summary().capitalize())}</strong></p>"
         if not rows:
             return verdict

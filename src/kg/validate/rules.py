@@ -29,8 +29,7 @@ def _text(node: NamedNode | BlankNode) -> str:
     return f"_:{node.value}" if isinstance(node, BlankNode) else node.value
 
 
-def loose_facts(quads: Iterable[Quad], graphs: Iterable[NamedNode | BlankNode] = ()
-                ) -> list[Finding]:
+def loose_facts(quads: Iterable[Quad], graphs: Iterable[NamedNode | BlankNode] = ()) -> list[Finding]:
     """A finding for each subject with facts in the default graph (descriptions of the named
     graphs among ``quads``, or of ``graphs``, excepted)."""
     items = list(quads)
@@ -40,40 +39,53 @@ def loose_facts(quads: Iterable[Quad], graphs: Iterable[NamedNode | BlankNode] =
     for quad in items:
         if isinstance(quad.graph_name, DefaultGraph) and quad.subject not in named:
             subjects.setdefault(_text(quad.subject), quad)  # type: ignore[arg-type]
-    return [Finding(focus=focus, path=f"<{quad.predicate.value}>", value=None,
-                    severity="Violation", component=NAMED_GRAPH_RULE, shape=NAMED_GRAPH_RULE,
-                    message="This fact is outside any named graph: put each fact in a named "
-                            "graph that says prov:wasDerivedFrom its source.")
-            for focus, quad in sorted(subjects.items())]
+    return [
+        Finding(
+            focus=focus,
+            path=f"<{quad.predicate.value}>",
+            value=None,
+            severity="Violation",
+            component=NAMED_GRAPH_RULE,
+            shape=NAMED_GRAPH_RULE,
+            message="This fact is outside any named graph: put each fact in a named "
+            "graph that says prov:wasDerivedFrom its source.",
+        )
+        for focus, quad in sorted(subjects.items())
+    ]
 
 
 def unsourced_graphs(store: Store, graphs: Sequence[NamedNode | BlankNode]) -> list[Finding]:
     """A finding for each of ``graphs`` that holds facts but says no ``prov:wasDerivedFrom``."""
-    wanted = [g for g in dict.fromkeys(graphs)
-              if isinstance(g, NamedNode) and g.value not in _EXEMPT]
+    wanted = [g for g in dict.fromkeys(graphs) if isinstance(g, NamedNode) and g.value not in _EXEMPT]
     out: list[Finding] = []
     for start in range(0, len(wanted), _BATCH):
-        values = " ".join(str(g) for g in wanted[start:start + _BATCH])
+        values = " ".join(str(g) for g in wanted[start : start + _BATCH])
         result = store.query(
             f"SELECT ?g WHERE {{ VALUES ?g {{ {values} }} FILTER EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }} "
-            f"FILTER NOT EXISTS {{ ?g <{PROV}wasDerivedFrom> ?source }} }}")
+            f"FILTER NOT EXISTS {{ ?g <{PROV}wasDerivedFrom> ?source }} }}"
+        )
         for (graph,) in result.rows:
             if graph is None:
                 continue
-            out.append(Finding(
-                focus=graph.value, path=f"<{PROV}wasDerivedFrom>", value=None,
-                severity="Violation", component=PROVENANCE_RULE, shape=PROVENANCE_RULE,
-                message="This graph does not say where its facts come from: add <graph> "
-                        "prov:wasDerivedFrom <source> (prov:wasQuotedFrom alone names a "
-                        "speaker, not a source)."))
+            out.append(
+                Finding(
+                    focus=graph.value,
+                    path=f"<{PROV}wasDerivedFrom>",
+                    value=None,
+                    severity="Violation",
+                    component=PROVENANCE_RULE,
+                    shape=PROVENANCE_RULE,
+                    message="This graph does not say where its facts come from: add <graph> "
+                    "prov:wasDerivedFrom <source> (prov:wasQuotedFrom alone names a "
+                    "speaker, not a source).",
+                )
+            )
     return out
 
 
-def change_findings(after: Store, added: Sequence[Quad], removed: Sequence[Quad]
-                    ) -> list[Finding]:
+def change_findings(after: Store, added: Sequence[Quad], removed: Sequence[Quad]) -> list[Finding]:
     """The rules on a change, judged in the state after it."""
-    touched = [q.graph_name for q in (*added, *removed)
-               if not isinstance(q.graph_name, DefaultGraph)]
+    touched = [q.graph_name for q in (*added, *removed) if not isinstance(q.graph_name, DefaultGraph)]
     return [*loose_facts(added), *unsourced_graphs(after, touched)]
 
 
@@ -83,5 +95,11 @@ def store_findings(store: Store) -> list[Finding]:
     return [*loose_facts(store.quads(DefaultGraph()), graphs), *unsourced_graphs(store, graphs)]
 
 
-__all__ = ["NAMED_GRAPH_RULE", "PROVENANCE_RULE", "change_findings", "loose_facts",
-           "store_findings", "unsourced_graphs"]
+__all__ = [
+    "NAMED_GRAPH_RULE",
+    "PROVENANCE_RULE",
+    "change_findings",
+    "loose_facts",
+    "store_findings",
+    "unsourced_graphs",
+]

@@ -60,22 +60,28 @@ def pyshacl_findings(graph: rdflib.Graph, shapes: rdflib.Graph) -> list[Finding]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # ill-typed literals are findings, not warnings
         _conforms, results, _text = pyshacl.validate(
-            graph, shacl_graph=shapes, inference="none", advanced=True,
-            allow_warnings=True, allow_infos=True,
+            graph,
+            shacl_graph=shapes,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+            allow_infos=True,
         )
     findings = []
     for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
         severity = results.value(result, SH.resultSeverity)
         messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
-        findings.append(Finding(
-            focus=node_text(results.value(result, SH.focusNode)) or "",
-            path=render_path(results, results.value(result, SH.resultPath)),
-            value=node_text(results.value(result, SH.value)),
-            severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-            component=str(results.value(result, SH.sourceConstraintComponent)),
-            message=messages[0] if messages else "",
-            shape=node_text(results.value(result, SH.sourceShape)) or "",
-        ))
+        findings.append(
+            Finding(
+                focus=node_text(results.value(result, SH.focusNode)) or "",
+                path=render_path(results, results.value(result, SH.resultPath)),
+                value=node_text(results.value(result, SH.value)),
+                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+                component=str(results.value(result, SH.sourceConstraintComponent)),
+                message=messages[0] if messages else "",
+                shape=node_text(results.value(result, SH.sourceShape)) or "",
+            )
+        )
     return sorted(set(findings), key=Finding.sort_key)
 
 

@@ -24,8 +24,15 @@ from kg.validate.patterns import Patterns
 from kg.validate.shacl import render_path
 
 
-def sparql_check(patterns: Patterns, shape: Node, constraint: Node, targets: Targets,
-                 path_node: Node | None, severity: str, shape_text: str) -> Check:
+def sparql_check(
+    patterns: Patterns,
+    shape: Node,
+    constraint: Node,
+    targets: Targets,
+    path_node: Node | None,
+    severity: str,
+    shape_text: str,
+) -> Check:
     """The check of one SPARQL constraint of ``shape``."""
     g = patterns.shapes
     if any(is_true(v) for v in g.objects(constraint, SH.deactivated)):
@@ -38,12 +45,20 @@ def sparql_check(patterns: Patterns, shape: Node, constraint: Node, targets: Tar
     head, body = _split(text)
     declared = prefixes(g, constraint)
     query = declared + f"{head} {FOCUS_SLOT}{{ {targets.pattern} }} {body}"
-    messages = tuple(sorted(str(m) for m in g.objects(constraint, SH.message))) or \
-        tuple(sorted(str(m) for m in g.objects(shape, SH.message)))
-    return Check(shape=shape_text, component=sh("SPARQLConstraintComponent"),
-                 severity=severity, path=render_path(g, path_node), messages=messages,
-                 query=query, has_value=True,
-                 reads=(*targets.reads, *constraint_reads(declared + text)), listed=targets.listed)
+    messages = tuple(sorted(str(m) for m in g.objects(constraint, SH.message))) or tuple(
+        sorted(str(m) for m in g.objects(shape, SH.message))
+    )
+    return Check(
+        shape=shape_text,
+        component=sh("SPARQLConstraintComponent"),
+        severity=severity,
+        path=render_path(g, path_node),
+        messages=messages,
+        query=query,
+        has_value=True,
+        reads=(*targets.reads, *constraint_reads(declared + text)),
+        listed=targets.listed,
+    )
 
 
 def _prebound(text: str, path: str | None) -> str:
@@ -60,7 +75,7 @@ def _prebound(text: str, path: str | None) -> str:
             replacement = path
         else:
             replacement = "?" + token.text[1:]
-        out += [text[last:token.start], replacement]
+        out += [text[last : token.start], replacement]
         last = token.end
     return "".join(out) + text[last:]
 
@@ -73,7 +88,7 @@ def _split(text: str) -> tuple[str, str]:
     except QuerySyntaxError:
         raise NotCompilable("SPARQL constraint without a WHERE clause") from None
     head, body = text[:start], text[start:]
-    words = list(tokens(head[prologue(head).end:]))
+    words = list(tokens(head[prologue(head).end :]))
     if not words or words[0].text.upper() != "SELECT":
         raise NotCompilable("not a SELECT")
     projected = {t.text for t in words}
@@ -100,21 +115,30 @@ def constraint_reads(sparql: str) -> tuple[Step, ...]:
     from kg.cache import cached
 
     here = Path(__file__).parent
-    found: list[list[Any]] = cached("constraint-reads", sparql, lambda: [
-        [s.prefix, s.predicate, s.forward, s.pair, s.same_end] for s in _analysed_reads(sparql)],
+    found: list[list[Any]] = cached(
+        "constraint-reads",
+        sparql,
+        lambda: [[s.prefix, s.predicate, s.forward, s.pair, s.same_end] for s in _analysed_reads(sparql)],
         _is_steps,
-        code=(here / "reads.py", here / "paths.py"))
-    return tuple(Step(prefix, predicate, forward, pair, same_end)
-                 for prefix, predicate, forward, pair, same_end in found)
+        code=(here / "reads.py", here / "paths.py"),
+    )
+    return tuple(
+        Step(prefix, predicate, forward, pair, same_end)
+        for prefix, predicate, forward, pair, same_end in found
+    )
 
 
 def _is_steps(value: object) -> bool:
     """Whether a remembered value is a list of steps (prefix, predicate, forward, pair,
     same end)."""
     return isinstance(value, list) and all(
-        isinstance(s, list) and len(s) == 5
+        isinstance(s, list)
+        and len(s) == 5
         and all(isinstance(x, str | None) for x in (s[0], s[1], s[3]))
-        and isinstance(s[2], bool) and isinstance(s[4], bool) for s in value)
+        and isinstance(s[2], bool)
+        and isinstance(s[4], bool)
+        for s in value
+    )
 
 
 def _analysed_reads(sparql: str) -> tuple[Step, ...]:
