@@ -6,7 +6,7 @@
 >>> store.add_quads([Quad(s, p, Literal("o"), NamedNode("http://example.com/g1")),
 ...                  Quad(s, p, Literal("o"), NamedNode("http://example.com/g2"))])
 2
->>> store.query("SELECT ?o WHERE { ?s ?p ?o }").table()   # the fact once, not once per graph
+>>> list(store.query("SELECT ?o WHERE { ?s ?p ?o }").table())  # the fact once, not per graph
 [('o',)]
 >>> len(store), store.fact_count()
 (2, 1)
