@@ -113,14 +113,17 @@ def test_a_person_finds_great_stone_and_runs_a_query(driver: object, served: Ser
     screenshot(browser, ARTIFACTS / "entity.png")
     screenshot(browser, ROOT / "docs" / "screenshots" / "entity-page.png")
 
+    # each step waits for the page it leads to, so that no element of the page before is used
     browser.find_element(By.LINK_TEXT, "Queries").click()  # type: ignore[attr-defined]
-    browser.find_element(By.LINK_TEXT, "Sites the mission visited").click()  # type: ignore[attr-defined]
-    browser.find_element(By.ID, "run").click()  # type: ignore[attr-defined]
-    wait.until(expected_conditions.presence_of_element_located((By.ID, "row-count")))
-    rows = browser.find_elements(By.CSS_SELECTOR, "table.results tbody tr")  # type: ignore[attr-defined]
+    wait.until(expected_conditions.url_matches(r"/queries/?$"))
+    clickable = expected_conditions.element_to_be_clickable
+    wait.until(clickable((By.LINK_TEXT, "Sites the mission visited"))).click()
+    wait.until(expected_conditions.url_contains("/queries/visited-sites"))
+    wait.until(clickable((By.ID, "run"))).click()
+    wait.until(expected_conditions.text_to_be_present_in_element((By.ID, "row-count"), "5"))
+    rows = wait.until(lambda b: _row_texts(b))
     assert len(rows) == 5
-    assert browser.find_element(By.ID, "row-count").text == "5"  # type: ignore[attr-defined]
-    assert any("Great Stone Industrial Park" in row.text for row in rows)
+    assert any("Great Stone Industrial Park" in row for row in rows)
     screenshot(browser, ARTIFACTS / "visited-sites.png")
     refused = [
         entry["message"]
@@ -128,6 +131,18 @@ def test_a_person_finds_great_stone_and_runs_a_query(driver: object, served: Ser
         if "Content Security Policy" in entry["message"]
     ]
     assert refused == [], "the pages break their own Content-Security-Policy"
+
+
+def _row_texts(browser: object) -> list[str] | None:
+    """The result table's rows as text, or ``None`` while the table is being replaced."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+
+    try:
+        found = browser.find_elements(By.CSS_SELECTOR, "table.results tbody tr")  # type: ignore[attr-defined]
+        return [row.text for row in found] or None
+    except StaleElementReferenceException:
+        return None
 
 
 def test_markup_in_a_label_stays_text_in_the_browser(driver: object) -> None:
