@@ -358,8 +358,8 @@ def bench_size(
     if peers:
         union = work / f"data-{label}.nt"
         task("union-ntriples", str(data), str(union))
-        out["validate_pyrudof"] = repeated("validate-pyrudof", [str(union)], 1)
-        out["validate_turbo"] = repeated("validate-pyshacl-turbo", [str(union)], 1)
+        out["validate_pyrudof"] = repeated("validate-pyrudof", [str(union)], once)
+        out["validate_turbo"] = repeated("validate-pyshacl-turbo", [str(union)], once)
         union.unlink()
     skip = "not run (--skip)" if {"validation", "pyshacl"} & set(args.skip) else pyshacl_state.get("skip")
     if skip:

@@ -169,7 +169,8 @@ class Project:
     ) -> None:
         """:meth:`export` written into ``out``. The whole dataset in canonical TriG, and the
         facts in canonical Turtle, are written graph by graph from a local store, in bounded
-        memory (:mod:`kg.canonical_stream`)."""
+        memory (:mod:`kg.canonical_stream`); TriG of a big on-disk store by several processes at
+        once (:mod:`kg.canonical_parts`)."""
         chosen = format_named(fmt)
         if (
             chosen.extension in ("trig", "ttl")
@@ -179,6 +180,11 @@ class Project:
         ):
             from kg.canonical_stream import write_trig, write_turtle
 
+            if chosen.extension == "trig":
+                from kg.canonical_parts import write_trig_in_parts
+
+                if write_trig_in_parts(self.store, out, PREFIXES):
+                    return
             write = write_trig if chosen.extension == "trig" else write_turtle
             write(_StoreGraphs(self.store, facts=chosen.extension == "ttl"), out, PREFIXES)
             return

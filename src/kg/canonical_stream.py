@@ -22,7 +22,7 @@ import pickle
 import shutil
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any, Final, Protocol
 
 from kg.canonical import (
@@ -77,13 +77,7 @@ def _write(source: QuadSource, out: IO[bytes], prefixes: Mapping[str, str], *, n
             graph = order[index]
             writer.blank_nodes = labels is not None
             try:
-                indent = "    " if named and not isinstance(graph, DefaultGraph) else ""
-                lines = _graph_lines(writer, source.graph_quads(graph), labels, indent)
-                if named and lines:
-                    label = labels.get(graph, graph) if labels and isinstance(graph, BlankNode) else graph
-                    _named_graph(body, writer, label, lines)
-                else:
-                    _streamed(body, lines)
+                _write_graph(body, writer, source.graph_quads(graph), graph, labels, named=named)
             except _NeedLabels:
                 labels = _labels(source, order[index:])
                 continue
@@ -95,6 +89,42 @@ def _write(source: QuadSource, out: IO[bytes], prefixes: Mapping[str, str], *, n
         body.finish()
         spool.seek(0)
         shutil.copyfileobj(spool, out, 1 << 20)
+
+
+def write_graphs(
+    quads: Callable[[GraphName], Iterable[Quad | Triple]],
+    graphs: Sequence[GraphName],
+    spool: IO[bytes],
+    prefixes: Mapping[str, str] = PREFIXES,
+) -> tuple[set[str], bool, bool]:
+    """The blocks of ``graphs`` (in this order; ``quads(graph)`` reads one) into ``spool``, as
+    :func:`write_trig` writes them in its body, for a dataset without blank nodes (a blank node
+    raises :class:`kg.canonical._NeedLabels`). Returns the prefixes used, whether any line was
+    written, and whether the last block ends with a blank line."""
+    writer = _Writer(prefixes, blank_nodes=False)
+    body = _Body(spool)
+    for graph in graphs:
+        _write_graph(body, writer, quads(graph), graph, None, named=True)
+    body.flush()
+    return writer.used, body.lines, body.ends_blank
+
+
+def _write_graph(
+    body: _Body,
+    writer: _Writer,
+    quads: Iterable[Quad | Triple],
+    graph: GraphName,
+    labels: Mapping[BlankNode, BlankNode] | None,
+    *,
+    named: bool,
+) -> None:
+    indent = "    " if named and not isinstance(graph, DefaultGraph) else ""
+    lines = _graph_lines(writer, quads, labels, indent)
+    if named and lines:
+        label = labels.get(graph, graph) if labels and isinstance(graph, BlankNode) else graph
+        _named_graph(body, writer, label, lines)
+    else:
+        _streamed(body, lines)
 
 
 def _graph_order(
@@ -134,7 +164,7 @@ class _Body:
     def __init__(self, spool: IO[bytes]) -> None:
         self.spool = spool
         self.lines = False
-        self._ends_blank = True
+        self.ends_blank = True
         self._buffer: list[str] = []
         self._size = 0
 
@@ -146,20 +176,20 @@ class _Body:
             self._buffer.append("\n")
         self._buffer.append(piece)
         self.lines = True
-        self._ends_blank = lines[-1] == ""
+        self.ends_blank = lines[-1] == ""
         self._size += len(piece)
         if self._size > 1 << 20:
-            self._flush()
+            self.flush()
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
         self.spool.write("".join(self._buffer).encode())
         self._buffer.clear()
         self._size = 0
 
     def finish(self) -> None:
-        if self.lines and not self._ends_blank:
+        if self.lines and not self.ends_blank:
             self._buffer.append("\n")
-        self._flush()
+        self.flush()
 
 
 def _streamed(body: _Body, lines: Iterable[str]) -> None:
@@ -302,4 +332,4 @@ def _read_run(run: IO[bytes]) -> Iterator[Record]:
         yield from records
 
 
-__all__ = ["SORT_IN_MEMORY", "QuadSource", "write_trig", "write_turtle"]
+__all__ = ["SORT_IN_MEMORY", "QuadSource", "write_graphs", "write_trig", "write_turtle"]

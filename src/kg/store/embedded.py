@@ -118,6 +118,15 @@ class EmbeddedStore(EngineStore):
         except OSError as error:
             raise StoreError(f"{self.location}: write failed ({error})") from None
 
+    def bulk_add(self, quads: Iterable[Quad]) -> None:
+        """Add ``quads`` with Oxigraph's bulk loader: faster than :meth:`change`, but not
+        atomic, so only for a store that nothing reads until this returns (a scratch store)."""
+        self._writable()
+        try:
+            oxi.bulk_add(self._store, quads)
+        except OSError as error:
+            raise StoreError(f"{self.location}: write failed ({error})") from None
+
     @contextmanager
     def trial(self, added: Sequence[Quad], removed: Sequence[Quad]) -> Iterator[Trial]:
         self._writable()

@@ -234,6 +234,14 @@ def with_facts(quads: Iterable[Quad]) -> Iterator[Quad]:
         yield Quad(stored.subject, stored.predicate, stored.object, FACTS)
 
 
+def bulk_add(engine: pyoxigraph.Store, quads: Iterable[Quad]) -> None:
+    """``quads`` and their facts, with the bulk loader: faster than :func:`apply`, but not
+    atomic, so only for an engine that nothing reads until this returns (a scratch store)."""
+    stored = [stored_quad(q) for q in quads]
+    engine.bulk_extend(stored)
+    engine.bulk_extend(Quad(q.subject, q.predicate, q.object, FACTS) for q in stored)
+
+
 def user_quads(
     engine: pyoxigraph.Store, graph: NamedNode | BlankNode | DefaultGraph | None
 ) -> Iterator[Quad]:

@@ -26,6 +26,15 @@ TYPE = paths.Path(
     "seq", parts=(paths.iri(str(RDF.type)), paths.Path("star", parts=(paths.iri(str(RDFS.subClassOf)),)))
 )
 TYPE_PATH = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
+#: what ends an instance-of test, so that :mod:`kg.validate.classes` can find the ones made here
+INSTANCE_OF = "#instance-of\n"
+
+
+def instance_of(node: str, cls: str) -> str:
+    """The pattern "``node`` is an instance of ``cls``" (SPARQL terms): ``rdf:type`` then
+    ``rdfs:subClassOf*``, marked for :func:`kg.validate.classes.specialise`."""
+    return f"{node} {TYPE_PATH} {cls} {INSTANCE_OF}"
+
 
 #: parameters handled here; any other ``sh:`` predicate on a shape is a constraint we lack
 KNOWN = {
@@ -153,6 +162,7 @@ def shift(reads: tuple[Step, ...], prefix: str) -> tuple[Step, ...]:
 __all__ = [
     "ANYTHING",
     "FOCUS_SLOT",
+    "INSTANCE_OF",
     "KNOWN",
     "TYPE",
     "TYPE_PATH",
@@ -161,6 +171,7 @@ __all__ = [
     "Targets",
     "Test",
     "Violation",
+    "instance_of",
     "integer",
     "is_true",
     "sh",

@@ -25,10 +25,10 @@ from kg.validate.checks import (
     ANYTHING,
     FOCUS_SLOT,
     TYPE,
-    TYPE_PATH,
     Check,
     Node,
     Targets,
+    instance_of,
     is_true,
     shift,
 )
@@ -116,7 +116,7 @@ class Compiler:
         if self._is_class(shape):
             classes.append(shape)
         for cls in classes:
-            parts.append(f"?this {TYPE_PATH} {term_sparql(cls)} .")
+            parts.append(f"{instance_of('?this', term_sparql(cls))} .")
             reads += paths.steps(TYPE, "")
         nodes = sorted(g.objects(shape, SH.targetNode), key=str)
         if nodes:

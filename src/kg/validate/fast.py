@@ -39,6 +39,7 @@ from kg.rdflib_bridge import to_rdflib_term
 from kg.results import QueryResult
 from kg.store.base import QueryRequest, Store
 from kg.terms import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Term, Triple
+from kg.validate.classes import Hierarchy, hierarchy, specialise
 from kg.validate.compiler import FOCUS_SLOT, Check, Compiler, NotCompilable
 from kg.validate.report import Finding, ValidationReport
 from kg.validate.shacl import node_text, run_shacl
@@ -146,20 +147,28 @@ def _message(check: Check, variables: list[str], row: tuple[Term | None, ...]) -
     return re.sub(r"\{[?$](\w+)\}", lambda m: values.get(m.group(1), m.group(0)), check.messages[0])
 
 
-def run_check(store: Store, check: Check, focus: Sequence[Term] | None = None) -> list[Finding]:
+def run_check(
+    store: Store,
+    check: Check,
+    focus: Sequence[Term] | None = None,
+    classes: Hierarchy | None = None,
+) -> list[Finding]:
     """The findings of one compiled constraint on the store (about ``focus`` nodes only, if
-    given: IRIs and literals in one query, blank nodes one by one)."""
+    given: IRIs and literals in one query, blank nodes one by one). ``classes``, the store's
+    class hierarchy (:func:`kg.validate.classes.hierarchy`), lets instance-of tests list the
+    subclasses rather than walk up to them."""
+    text = specialise(check.query, classes)
     if focus is None:
-        return _findings(check, store.query(check.query))
+        return _findings(check, store.query(text))
     out: list[Finding] = []
     named = [node for node in focus if not isinstance(node, BlankNode)]
     for start in range(0, len(named), FOCUS_BATCH):
         values = " ".join(str(node) for node in named[start : start + FOCUS_BATCH])
-        query = check.query.replace(FOCUS_SLOT, f"VALUES ?this {{ {values} }}\n", 1)
+        query = text.replace(FOCUS_SLOT, f"VALUES ?this {{ {values} }}\n", 1)
         out += _findings(check, store.query(query))
     for node in focus:
         if isinstance(node, BlankNode):
-            out += _findings(check, store.query(QueryRequest(check.query, bindings={"this": node})))
+            out += _findings(check, store.query(QueryRequest(text, bindings={"this": node})))
     return out
 
 
@@ -203,7 +212,7 @@ def validate_quads(
     from kg.store.embedded import EmbeddedStore
 
     store = EmbeddedStore()
-    store.add_quads(
+    store.bulk_add(
         q if isinstance(q, Quad) else Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in data
     )
     return validate_store(store, shapes, compiled, focus)
@@ -225,9 +234,10 @@ def validate_store(
     batches = (
         [None] if focus is None else [focus[i : i + FOCUS_BATCH] for i in range(0, len(focus), FOCUS_BATCH)]
     )
+    classes = hierarchy(store) if plan.checks else None
     for check in plan.checks:
         for batch in batches:
-            findings.update(run_check(store, check, batch))
+            findings.update(run_check(store, check, batch, classes))
     note = None
     if plan.fallback:
         findings.update(run_shacl(store.facts(), plan.fallback_shapes()))

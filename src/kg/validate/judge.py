@@ -31,6 +31,7 @@ import rdflib
 
 from kg.store.base import QueryRequest, Store, Trial
 from kg.terms import BlankNode, Literal, NamedNode, Quad, Term, Triple
+from kg.validate.classes import hierarchy
 from kg.validate.context import backward_predicates, neighbourhood
 from kg.validate.fast import CompiledShapes, run_check, validate_store
 from kg.validate.report import Finding, ValidationReport
@@ -65,7 +66,7 @@ def judge_standalone(quads: Sequence[Quad], shapes: Shapes) -> ValidationReport:
     from kg.store.embedded import EmbeddedStore
 
     scratch = EmbeddedStore()
-    scratch.change([*shapes.vocabulary, *quads])
+    scratch.bulk_add([*shapes.vocabulary, *quads])
     report = validate_store(scratch, shapes.graph, shapes.compiled)
     rules = change_findings(scratch, quads, ())
     report.findings = sorted({*report.findings, *rules}, key=Finding.sort_key)
@@ -261,11 +262,14 @@ def _reach(store: Store, prefix: str, starts: set[Term]) -> dict[Term, set[Term]
 
 def _findings(store: Store, compiled: CompiledShapes, focus: list[Focus]) -> list[Finding]:
     out: list[Finding] = []
+    if not any(nodes is None or nodes for nodes in focus):
+        return out
+    classes = hierarchy(store)
     for check, nodes in zip(compiled.checks, focus, strict=True):
         if nodes is None:
-            out += run_check(store, check)
+            out += run_check(store, check, classes=classes)
         elif nodes:
-            out += run_check(store, check, sorted(nodes, key=str))
+            out += run_check(store, check, sorted(nodes, key=str), classes)
     return out
 
 

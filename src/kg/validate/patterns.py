@@ -18,7 +18,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 
 from kg.validate import paths
-from kg.validate.checks import KNOWN, TYPE, TYPE_PATH, Node, Test, Violation, integer, is_true, sh
+from kg.validate.checks import KNOWN, TYPE, Node, Test, Violation, instance_of, integer, is_true, sh
 from kg.validate.conditions import (
     NODE_KINDS,
     PAIRS,
@@ -149,7 +149,7 @@ class Patterns:
         for cls in g.objects(shape, SH["class"]):
             yield (
                 "ClassConstraintComponent",
-                Test(f"NOT EXISTS {{ {v} {TYPE_PATH} {term_sparql(cls)} }}", tuple(paths.steps(TYPE, at))),
+                Test(f"NOT EXISTS {{ {instance_of(v, term_sparql(cls))} }}", tuple(paths.steps(TYPE, at))),
             )
         for dt in g.objects(shape, SH.datatype):
             yield "DatatypeConstraintComponent", Test(datatype_violated(v, dt), ())
