@@ -155,11 +155,13 @@ def run_check(
 ) -> list[Finding]:
     """The findings of one compiled constraint on the store (about ``focus`` nodes only, if
     given: IRIs and literals in one query, blank nodes one by one). ``classes``, the store's
-    class hierarchy (:func:`kg.validate.classes.hierarchy`), lets instance-of tests list the
-    subclasses rather than walk up to them."""
-    text = specialise(check.query, classes)
+    class hierarchy (:func:`kg.validate.classes.hierarchy`), lets the instance-of tests of a
+    run over every focus node list the subclasses rather than walk up to them; a run narrowed
+    to given nodes keeps the walks, which start from those nodes (a listed class would make
+    the engine start from every instance of it)."""
     if focus is None:
-        return _findings(check, store.query(text))
+        return _findings(check, store.query(specialise(check.query, classes)))
+    text = check.query
     out: list[Finding] = []
     named = [node for node in focus if not isinstance(node, BlankNode)]
     for start in range(0, len(named), FOCUS_BATCH):

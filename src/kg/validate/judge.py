@@ -262,9 +262,7 @@ def _reach(store: Store, prefix: str, starts: set[Term]) -> dict[Term, set[Term]
 
 def _findings(store: Store, compiled: CompiledShapes, focus: list[Focus]) -> list[Finding]:
     out: list[Finding] = []
-    if not any(nodes is None or nodes for nodes in focus):
-        return out
-    classes = hierarchy(store)
+    classes = hierarchy(store) if any(nodes is None for nodes in focus) else None
     for check, nodes in zip(compiled.checks, focus, strict=True):
         if nodes is None:
             out += run_check(store, check, classes=classes)
