@@ -28,7 +28,6 @@ from typing import Final
 
 from kg.namespaces import RDF, RDFS
 from kg.store.base import Store
-from kg.terms import NamedNode
 from kg.validate.checks import INSTANCE_OF, TYPE_PATH, instance_of
 
 MAX_EDGES: Final = 10_000
@@ -82,13 +81,8 @@ def hierarchy(store: Store) -> Hierarchy | None:
     for sub, up in result.rows:
         if sub is None or up is None:
             continue
-        supers[_text(sub)].append(_text(up))
+        supers[str(sub)].append(str(up))  # SPARQL terms: <iri>, _:label, "literal"
     return Hierarchy(supers)
-
-
-def _text(term: object) -> str:
-    # a blank node or literal gets a form that is never listed (see Hierarchy.subclasses)
-    return f"<{term.value}>" if isinstance(term, NamedNode) else f"_:{id(term)}"
 
 
 def specialise(query: str, classes: Hierarchy | None) -> str:
