@@ -175,3 +175,63 @@ def test_a_request_without_a_host_is_refused(server: LiveServer) -> None:
         while chunk := sock.recv(4096):
             answer += chunk
     assert answer.startswith(b"HTTP/1.1 400"), answer[:100]
+
+
+def _answer(sock: socket.socket, limit: float = 10.0) -> bytes:
+    """What the server sends until it closes the connection (at most ``limit`` seconds)."""
+    sock.settimeout(1)
+    answer = b""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            chunk = sock.recv(65536)
+        except TimeoutError:
+            continue
+        except ConnectionResetError:
+            break
+        if not chunk:
+            break
+        answer += chunk
+    return answer
+
+
+def test_a_head_over_the_cap_is_refused(server: LiveServer) -> None:
+    """A whole request head of 80 KiB, sent at once: 431, and the connection is closed."""
+    with _connect(server) as sock:
+        sock.sendall(
+            b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: "
+            + b"a" * (80 * 1024)
+            + b"\r\n\r\n"
+        )
+        answer = _answer(sock)
+    assert answer.startswith(b"HTTP/1.1 431"), answer[:100]
+
+
+def test_an_endless_header_is_cut_off(server: LiveServer) -> None:
+    """A header that never ends, sent as fast as the server reads: cut after about the cap,
+    not after the client timeout."""
+    with _connect(server) as sock:
+        sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Endless: ")
+        sent = 0
+        start = time.monotonic()
+        for _ in range(512):  # 8 MiB at most
+            try:
+                sock.sendall(b"a" * 16384)
+            except (BrokenPipeError, ConnectionResetError):
+                break
+            sent += 16384
+        answer = _answer(sock)
+        seconds = time.monotonic() - start
+    assert sent < 4 * 1024 * 1024, sent
+    assert answer.startswith(b"HTTP/1.1 431") or answer == b"", answer[:100]
+    assert seconds < CLIENT_TIMEOUT, seconds
+
+
+def test_a_head_under_the_cap_is_answered(server: LiveServer) -> None:
+    with server.client() as client:
+        response = client.get(
+            "/sparql",
+            params={"query": "ASK {}"},
+            headers={"X-Padding": "a" * 40_000, "Accept": "application/sparql-results+json"},
+        )
+    assert response.status_code == 200, response.text

@@ -28,7 +28,7 @@ def test_the_security_page_states_the_limits_in_force() -> None:
         f"checked every {_CHUNK} rows",
         f"`--worker-memory` MiB ({defaults.worker_memory // 2**20}",
         f"`--client-timeout` seconds ({defaults.client_timeout:g})",
-        f"capped at {cli_serve.MAX_HEAD_BYTES // 1024} KiB (h11)",
+        f"capped at {cli_serve.MAX_HEAD_BYTES // 1024} KiB (`431`",
         f"`--max-connections` ({defaults.max_connections})",
         f"gives requests in flight {cli_serve.GRACEFUL_SHUTDOWN} s",
         f"at most {MAX_INPUT_BYTES // 2**20} MiB",

@@ -9,8 +9,9 @@ from kg.errors import UsageError
 GRACEFUL_SHUTDOWN = 2
 """Seconds requests in flight get to finish once the server is told to stop (SIGTERM, Ctrl-C);
 then they are cancelled and their workers killed."""
-MAX_HEAD_BYTES = 16 * 1024
-"""Bytes a request line and headers may hold (h11's limit)."""
+MAX_HEAD_BYTES = 64 * 1024
+"""Bytes a request line (with a GET query) and headers may hold; a longer head is answered
+431 (a longer query goes in a POST body)."""
 
 
 @click.command("serve")
@@ -192,9 +193,10 @@ def serve_command(
         port=port,
         log_level="warning",
         server_header=False,
-        http=guarded_protocol(client_timeout),
+        proxy_headers=False,  # a client's address is its own: X-Forwarded-For is not believed
+        http=guarded_protocol(client_timeout, MAX_HEAD_BYTES),
+        loop="auto",  # uvloop where it is installed
         timeout_keep_alive=max(1, min(5, int(client_timeout))),
-        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
         limit_concurrency=max_connections,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN,
     )

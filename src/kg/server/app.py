@@ -145,7 +145,8 @@ def create_app(
             state.runner.close()
 
     methods = ["GET", "HEAD", "POST"]
-    routes = [
+    routes = [  # the protocol endpoint first: it is matched on every request to it
+        Route("/sparql", sparql.sparql_endpoint, methods=methods),
         Route("/", pages.home, methods=["GET", "HEAD"]),
         Route("/search", pages.search_page, methods=["GET", "HEAD"]),
         Route("/search.{ext}", pages.search_download, methods=["GET", "HEAD"]),
@@ -154,7 +155,6 @@ def create_app(
         Route("/query", pages.sparql_page, methods=methods),
         Route("/query.{ext}", pages.sparql_download, methods=["GET", "HEAD"]),
         Route("/validate", pages.validate_page, methods=methods),
-        Route("/sparql", sparql.sparql_endpoint, methods=methods),
         Route("/rdf-graphs/service", sparql.graph_store, methods=["GET", "HEAD", "PUT", "POST", "DELETE"]),
         Route("/id/{name:path}", linked.entity_page, methods=["GET", "HEAD"]),
         Route("/graph/{name:path}", linked.entity_page, methods=["GET", "HEAD"]),
