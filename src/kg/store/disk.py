@@ -67,7 +67,7 @@ from kg.store.base import (
 )
 from kg.store.embedded import EngineStore
 from kg.store.isolated import run_in_worker
-from kg.store.loading import bulk_write, load_one
+from kg.store.loading import bulk_write, load_one, settle, worth_settling
 from kg.store.manifest import LoadedFile, Manifest
 from kg.terms import Quad, Term
 
@@ -314,6 +314,8 @@ class DiskStore(EngineStore):
                     count = _load_with_base(draft.engine, path, rdf_format, base, progress)
                 total += count
                 manifest.loaded.append(LoadedFile(str(path.resolve()), rdf_format.extension, count, base))
+            if worth_settling(total, sum(item.quads for item in manifest.loaded)):
+                settle(draft.engine)
             self._commit(draft, manifest)
         return LoadSummary(files=len(chosen), quads=total, seconds=time.perf_counter() - started)
 
@@ -351,6 +353,7 @@ class DiskStore(EngineStore):
                     count = _load_with_base(draft.engine, path, rdf_format, item.base, progress)
                 total += count
                 reloaded.append(LoadedFile(item.path, item.format, count, item.base))
+            settle(draft.engine)
             self._commit(draft, Manifest.of_project(files, reloaded))
         return LoadSummary(
             files=len(files.source_files()) + len(reloaded),

@@ -23,11 +23,15 @@ from kg.terms import Quad
 
 PROGRESS_INTERVAL = 0.2
 """Seconds between two progress reports during a load."""
-BULK_CHUNK = 500_000
+BULK_CHUNK = 100_000
 """Quads and facts handed to one bulk load. Oxigraph's bulk loader keeps batches of a million
 in flight on several threads (about 2 GB at 1M quads with their facts, whatever the file's
-size); chunks this size keep a load under 1 GB, for some of the speed: the loader no longer
-works while the next chunk is parsed."""
+size); chunks this size keep a load near 200 MB, as fast as chunks five times larger (measured
+at 1M quads). The many small table files they leave are merged by :func:`settle`."""
+SETTLE_SHARE = 10
+"""A load settles the store (see :func:`settle`) when it wrote at least one quad in this many
+of those the store's loaded files hold, so that a small file added to a large store does not
+rewrite it all."""
 
 
 def bulk_write(engine: pyoxigraph.Store, quads: Iterable[Quad]) -> None:
@@ -35,6 +39,25 @@ def bulk_write(engine: pyoxigraph.Store, quads: Iterable[Quad]) -> None:
     stream = oxi.with_facts(quads)
     while chunk := list(itertools.islice(stream, BULK_CHUNK)):
         engine.bulk_extend(chunk)
+
+
+def settle(engine: pyoxigraph.Store) -> None:
+    """Merge the table files a bulk load left (Oxigraph's ``optimize``, a full compaction).
+
+    Every bulk load writes its own sorted files; queries over a store of many overlapping files
+    read them all. Settled, the store answers queries two to three times faster (measured at 1M
+    quads with the named queries), for about a fifth more load time."""
+    engine.optimize()
+
+
+def worth_settling(loaded: int, held: int) -> bool:
+    """Whether a load of ``loaded`` quads into a store whose loaded files hold ``held`` (this
+    load's included) should settle it.
+
+    >>> worth_settling(1_000_000, 1_000_000), worth_settling(1_000, 10_000_000)
+    (True, False)
+    """
+    return loaded * SETTLE_SHARE >= held
 
 
 def load_one(
