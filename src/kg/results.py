@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html import escape as _html_escape
+from json.encoder import encode_basestring as _json_string  # C, as json.dumps uses
 from typing import TYPE_CHECKING, Any
 from typing import Literal as TypingLiteral
 
@@ -182,29 +183,40 @@ def python_value(term: Term) -> Any:
     return term.value
 
 
-def _json_term(term: Term) -> dict[str, str]:
+def _json_term(term: Term) -> str:
+    """A term as a SPARQL JSON results value, written out (``json.dumps``'s own escaping)."""
     if isinstance(term, NamedNode):
-        return {"type": "uri", "value": term.value}
+        return '{"type": "uri", "value": ' + _json_string(term.value) + "}"
     if isinstance(term, BlankNode):
-        return {"type": "bnode", "value": term.value}
-    out = {"type": "literal", "value": term.value}
+        return '{"type": "bnode", "value": ' + _json_string(term.value) + "}"
+    value = '{"type": "literal", "value": ' + _json_string(term.value)
     if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype != XSD_STRING:
-        out["datatype"] = term.datatype.value
-    return out
+        return value + ', "xml:lang": ' + _json_string(term.language) + "}"
+    if term.datatype != XSD_STRING:
+        return value + ', "datatype": ' + _json_string(term.datatype.value) + "}"
+    return value + "}"
 
 
 def _to_json(result: QueryResult) -> bytes:
+    """SPARQL 1.1 Query Results JSON, written as ``json.dumps`` writes the same document; each
+    distinct term is written once."""
     if result.kind == "ask":
         doc: dict[str, Any] = {"head": {}, "boolean": bool(result.boolean)}
-    else:
-        bindings = [
-            {var: _json_term(t) for var, t in zip(result.variables, row, strict=True) if t is not None}
-            for row in result.rows
-        ]
-        doc = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
-    return json.dumps(doc, ensure_ascii=False).encode()
+        return json.dumps(doc, ensure_ascii=False).encode()
+    names = [_json_string(v) + ": " for v in result.variables]
+    written: dict[Term, str] = {}
+    rows = []
+    for row in result.rows:
+        fields = []
+        for name, term in zip(names, row, strict=True):
+            if term is not None:
+                text = written.get(term)
+                if text is None:
+                    text = written[term] = _json_term(term)
+                fields.append(name + text)
+        rows.append("{" + ", ".join(fields) + "}")
+    head = ", ".join(_json_string(v) for v in result.variables)
+    return ('{"head": {"vars": [' + head + ']}, "results": {"bindings": [' + ", ".join(rows) + "]}}").encode()
 
 
 def escape(text: str) -> str:

@@ -164,6 +164,33 @@ def test_two_clients_looping_runaway_queries_do_not_starve_a_third(server: LiveS
     assert outcomes and set(outcomes) <= {504}
 
 
+def test_a_forwarded_for_header_does_not_make_one_client_many(server: LiveServer) -> None:
+    """Two loops from one address, each claiming another origin with ``X-Forwarded-For``: the
+    server still counts them as one client (it believes no proxy header), so a third client
+    keeps its worker."""
+    stop = threading.Event()
+    outcomes: list[int] = []
+
+    def loop(claimed: str) -> None:
+        with server.client(source="127.0.0.1", timeout=30, headers={"X-Forwarded-For": claimed}) as client:
+            for _ in range(3):
+                if stop.is_set():
+                    return
+                outcomes.append(client.get("/sparql", params={"query": RUNAWAY}).status_code)
+
+    attackers = [threading.Thread(target=loop, args=(f"127.0.0.{n}",)) for n in (10, 11)]
+    for attacker in attackers:
+        attacker.start()
+    time.sleep(0.3)
+    latencies = cheap_latencies(server, "127.0.0.3", attackers, limit=2 * DEFAULT_TIMEOUT + 1)
+    stop.set()
+    for attacker in attackers:
+        attacker.join(30)
+    assert len(latencies) >= 5
+    assert max(latencies) < 1.0, latencies
+    assert outcomes and set(outcomes) <= {504}
+
+
 def test_a_worker_past_its_memory_ceiling_is_stopped_and_replaced(server: LiveServer) -> None:
     with server.client() as client:
         start = time.monotonic()

@@ -57,8 +57,7 @@ def materialize(raw: object, limit: int | None = None, max_bytes: int | None = N
     cap = None if limit is None else limit + 1
     if isinstance(raw, pyoxigraph.QuerySolutions):
         variables = [v.value for v in raw.variables]
-        width = len(variables)
-        rows = list(_bounded((tuple(s[i] for i in range(width)) for s in raw), cap, max_bytes))
+        rows = list(_bounded(map(tuple, raw), cap, max_bytes))  # a solution's values, in order
         truncated = limit is not None and len(rows) > limit
         return QueryResult(kind="select", variables=variables, rows=rows[:limit], truncated=truncated)
     if isinstance(raw, pyoxigraph.QueryTriples):
@@ -76,7 +75,7 @@ def _bounded(items: Iterator[T], cap: int | None, max_bytes: int | None) -> Iter
         return
     size = 0
     for index, item in enumerate(itertools.islice(items, cap), start=1):
-        size += sum(term_size(t) for t in cast(Iterable[object], item))
+        size += sum(map(term_size, cast(Iterable[object], item)))
         if index % READ_CHUNK == 0 and size > max_bytes:
             raise _too_large(max_bytes)
         yield item
