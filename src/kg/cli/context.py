@@ -19,8 +19,6 @@ from kg.errors import KgError, UsageError
 from kg.formats import RDF_FORMAT_NAMES, listed
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from kg.api import Project
     from kg.store.factory import StoreOptions
 
@@ -80,12 +78,6 @@ def errors(func: F) -> F:
         return None
 
     return wrapper  # type: ignore[return-value]
-
-
-def console(output: Any = None) -> Console:
-    from rich.console import Console
-
-    return Console(file=output, soft_wrap=False, width=None if sys.stdout.isatty() else 200)
 
 
 def write(data: bytes, output: Path | None) -> None:

@@ -8,7 +8,7 @@ from typing import BinaryIO
 
 import click
 
-from kg.cli.context import Context, console, errors, write
+from kg.cli.context import Context, errors, write
 from kg.errors import UsageError
 from kg.formats import RDF_FORMAT_NAMES, listed
 
@@ -96,24 +96,19 @@ def stats_command(obj: Context, fmt: str) -> None:
       kg stats
       kg --store graph.db stats --format json
     """
-    from rich.table import Table
-
+    from kg.cli.table import print_table
     from kg.namespaces import shorten
 
     stats = obj.project.stats()
     if fmt == "json":
         write((stats.to_json() + "\n").encode(), None)
         return
-    out = console()
-    out.print(f"{stats.triples} triples in {stats.named_graphs} named graphs")
-    table = Table("class", "entities", box=None, header_style="bold")
-    for cls, count in stats.entities_by_class:
-        table.add_row(shorten(cls), str(count))
-    out.print(table)
-    sources = Table("source", "name", "graphs", box=None, header_style="bold")
-    for source, name, count in stats.sources:
-        sources.add_row(shorten(source), name, str(count))
-    out.print(sources)
+    write(f"{stats.triples} triples in {stats.named_graphs} named graphs\n".encode(), None)
+    print_table(["class", "entities"], [[shorten(cls), str(count)] for cls, count in stats.entities_by_class])
+    print_table(
+        ["source", "name", "graphs"],
+        [[shorten(source), name, str(count)] for source, name, count in stats.sources],
+    )
 
 
 commands = [export_command, stats_command]

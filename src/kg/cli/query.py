@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kg.cli.context import Context, console, errors, parse_params, write
+from kg.cli.context import Context, errors, parse_params, write
 from kg.errors import UsageError
 from kg.formats import RDF_FORMAT_NAMES, RESULT_FORMAT_NAMES, listed
 
@@ -27,12 +27,13 @@ def queries_command(obj: Context) -> None:
       kg queries
       kg --project my-graph queries
     """
-    from rich.table import Table
+    from kg.cli.table import print_table
 
-    table = Table("name", "title", "parameters", box=None, header_style="bold")
-    for query in obj.project.named_queries.values():
-        table.add_row(query.name, query.title, ", ".join(p.signature() for p in query.parameters) or "-")
-    console().print(table)
+    rows = [
+        [query.name, query.title, ", ".join(p.signature() for p in query.parameters) or "-"]
+        for query in obj.project.named_queries.values()
+    ]
+    print_table(["name", "title", "parameters"], rows)
 
 
 def _display(term: Term | None) -> str:
@@ -49,17 +50,13 @@ def _display(term: Term | None) -> str:
 
 
 def _print_table(result: QueryResult) -> None:
-    from rich.table import Table
+    from kg.cli.table import print_table
 
-    out = console()
     if result.kind == "ask":
-        out.print("yes" if result.boolean else "no")
+        write(b"yes\n" if result.boolean else b"no\n", None)
         return
-    table = Table(*result.variables, box=None, header_style="bold")
-    for row in result.rows:
-        table.add_row(*(_display(t) for t in row))
-    out.print(table)
-    out.print(f"[dim]{len(result.rows)} row(s)[/dim]")
+    rows = [[_display(t) for t in row] for row in result.rows]
+    print_table(result.variables, rows, f"{len(result.rows)} row(s)")
 
 
 @click.command("query")
