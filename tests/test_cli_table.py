@@ -47,6 +47,14 @@ def test_a_table_wider_than_the_terminal_is_wrapped_to_it() -> None:
     ]
 
 
+def test_columns_are_narrowed_widest_first_down_to_a_floor() -> None:
+    lines = render(["a", "b"], [["x" * 60, "y" * 30]], room=50)
+    assert max(cell_width(line) for line in lines) <= 50
+    assert cell_width(lines[1].split("  ")[0]) == cell_width(lines[1].split("  ")[1]) == 24
+    huge = render(["a"], [["z" * 200_000]], room=80)  # one very long value: fitted at once
+    assert len(huge) == 1 + 200_000 // 80 and all(cell_width(line) <= 80 for line in huge)
+
+
 def test_wrapping_keeps_every_character_and_respects_the_width() -> None:
     for text, width in [("a" * 25, 10), ("北京" * 7, 5), ("one two three four five", 7)]:
         lines = wrapped(text, width)

@@ -78,11 +78,13 @@ def wrapped(text: str, width: int) -> list[str]:
 def _fitted(widths: list[int], floors: list[int], room: int) -> list[int]:
     """Column widths that fit ``room`` columns, taking from the widest first."""
     widths = list(widths)
-    while sum(widths) + len(GAP) * (len(widths) - 1) > room:
+    while (excess := sum(widths) + len(GAP) * (len(widths) - 1) - room) > 0:
         widest = max(range(len(widths)), key=lambda i: widths[i] - floors[i])
         if widths[widest] <= floors[widest]:
             break  # as narrow as it goes: the terminal wraps the rest
-        widths[widest] -= 1
+        others = [w for i, w in enumerate(widths) if i != widest and w > floors[i]]
+        level = max([floors[widest], *others])  # down to the next widest at most, in one step
+        widths[widest] -= min(excess, max(1, widths[widest] - level))
     return widths
 
 
