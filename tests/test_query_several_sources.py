@@ -65,6 +65,11 @@ def _dataset(shapes: list[tuple[set[ox.NamedNode], bool, set[tuple]]]) -> ox.Sto
     return store
 
 
+def _order(row: tuple[Fact, int, ox.NamedNode]) -> tuple[object, ...]:
+    """Most sources first, then by the terms' text (the query's own order, with plain strings)."""
+    return (-row[1], *(str(t) for t in row[0]), str(row[2]))
+
+
 def _expected(store: ox.Store) -> list[tuple[Fact, int, ox.NamedNode]]:
     """The description read plainly: each triple a non-inference graph states about something
     other than itself, with the sources of all the graphs that state it, when there are two."""
@@ -79,7 +84,7 @@ def _expected(store: ox.Store) -> list[tuple[Fact, int, ox.NamedNode]]:
                 by_fact.setdefault((q.subject, q.predicate, q.object), set()).update(sources[graph])
     return sorted(
         ((fact, len(found), source) for fact, found in by_fact.items() if len(found) > 1 for source in found),
-        key=lambda row: (-row[1], *(str(t) for t in row[0]), str(row[2])),
+        key=_order,
     )
 
 
@@ -99,7 +104,7 @@ QUERY = kg.open_project(ROOT).named_queries["facts-from-several-sources"].text
 def test_the_query_gives_each_fact_of_several_sources_once_per_source(shapes: list) -> None:
     store = _dataset(shapes)
     got = _answered(store, QUERY)
-    assert sorted(got, key=lambda row: (-row[1], *(str(t) for t in row[0]), str(row[2]))) == _expected(store)
+    assert sorted(got, key=_order) == _expected(store)
     assert len(got) == len(set(got))
 
 

@@ -21,9 +21,18 @@ def _cut(text: str, size: int | None = CELL_CHARS) -> str:
     return text if size is None or len(text) <= size else text[: size - 1] + "…"
 
 
-def _width(text: str) -> int:
-    """Columns ``text`` takes in a terminal (wide East Asian characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+def cell_width(text: str) -> int:
+    """The columns ``text`` takes on a terminal.
+
+    >>> cell_width("Minsk"), cell_width("北京"), cell_width("e\\u0301")
+    (5, 4, 1)
+    """
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
 
 
 def text_table(columns: Sequence[str], rows: Iterable[Sequence[str | None]]) -> str:
@@ -36,10 +45,10 @@ def text_table(columns: Sequence[str], rows: Iterable[Sequence[str | None]]) -> 
            22
     """
     cells = [[_cut(" ".join((v or "").split())) for v in row] for row in rows]
-    widths = [max([_width(c), *(_width(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+    widths = [max([cell_width(c), *(cell_width(r[i]) for r in cells)]) for i, c in enumerate(columns)]
 
     def line(values: Sequence[str]) -> str:
-        return "  ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
+        return "  ".join(v + " " * (w - cell_width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
 
     return "\n".join([line(list(columns)), line(["-" * w for w in widths]), *(line(r) for r in cells)])
 
@@ -90,4 +99,4 @@ class ResultTable(list[tuple[str | None, ...]]):
         return html_table(self.variables, shown, more=len(self) - len(shown))
 
 
-__all__ = ["CELL_CHARS", "HTML_ROWS", "ResultTable", "html_facts", "html_table", "text_table"]
+__all__ = ["CELL_CHARS", "HTML_ROWS", "ResultTable", "cell_width", "html_facts", "html_table", "text_table"]

@@ -15,9 +15,10 @@ import os
 import re
 import shutil
 import sys
-import unicodedata
 from collections.abc import Sequence
 from typing import TextIO
+
+from kg.display import cell_width
 
 GAP = "  "
 """Between two columns."""
@@ -35,20 +36,6 @@ def shown(text: str) -> str:
     'two\\\\nlines, a \\\\x1b[2J clear'
     """
     return _CONTROL.sub(lambda m: _NAMED.get(m.group(), f"\\x{ord(m.group()):02x}"), text)
-
-
-def cell_width(text: str) -> int:
-    """The columns ``text`` takes on a terminal.
-
-    >>> cell_width("Minsk"), cell_width("北京"), cell_width("e\\u0301")
-    (5, 4, 1)
-    """
-    width = 0
-    for char in text:
-        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-    return width
 
 
 def wrapped(text: str, width: int) -> list[str]:
